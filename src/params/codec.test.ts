@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseHash, toHash } from './codec';
+import { DEFAULT_PARAMS, PARAMS, coerceNumberParam, paramsSchema, accessibleName, type Params } from './schema';
+
+const arbParams: fc.Arbitrary<Params> = fc.record({
+  dataset: fc.constantFrom(...PARAMS.dataset.options),
+  backend: fc.constantFrom(...PARAMS.backend.options),
+  seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  // Values on the slider grid, as the UI produces them.
+  beta: fc.integer({ min: 0, max: 200 }).map((i) => i / 100),
+  gamma: fc.integer({ min: 5, max: 500 }).map((i) => i / 100),
+});
+
+describe('share-link codec', () => {
+  it('round-trips every valid parameter set', () => {
+    fc.assert(
+      fc.property(arbParams, (p) => {
+        const parsed = parseHash(toHash(p));
+        expect(parsed.issues).toEqual([]);
+        expect(parsed.params).toEqual(p);
+      }),
+    );
+  });
+
+  it('writes nothing for the defaults and only the changed keys otherwise, sorted', () => {
+    expect(toHash(DEFAULT_PARAMS)).toBe('');
+    expect(toHash({ ...DEFAULT_PARAMS, seed: 7, beta: 0.25 })).toBe('#v=1&beta=0.25&seed=7');
+  });
+
+  it('the defaults satisfy the strict schema', () => {
+    expect(paramsSchema.parse(DEFAULT_PARAMS)).toEqual(DEFAULT_PARAMS);
+  });
+
+  it('falls back to defaults with a message for garbage, NaN and unknown keys', () => {
+    const { params, issues } = parseHash('#v=1&beta=abc&gamma=NaN&seed=&data=cifar&zzz=1');
+    expect(params).toEqual(DEFAULT_PARAMS);
+    expect(issues.map((i) => i.key).sort()).toEqual(['dataset', 'gamma', 'seed', 'beta', 'zzz'].sort());
+    expect(issues.find((i) => i.key === 'beta')?.message).toMatch(/β \(beta\).*"abc" is not a number.*0\.8/);
+    expect(issues.find((i) => i.key === 'dataset')?.message).toMatch(/"cifar" is not one of mnist, fashion-mnist/);
+  });
+
+  it('clamps out-of-range numbers to the range and says so', () => {
+    const { params, issues } = parseHash('#beta=7&gamma=-1&seed=3.6');
+    expect(params.beta).toBe(2);
+    expect(params.gamma).toBe(0.05);
+    expect(params.seed).toBe(4);
+    expect(issues).toHaveLength(3);
+    // ±Infinity is not a number a slider can hold: default, not the range end.
+    expect(parseHash('#beta=Infinity').params.beta).toBe(DEFAULT_PARAMS.beta);
+  });
+
+  it('never throws on arbitrary input and always yields schema-valid params', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const { params } = parseHash(s);
+        expect(paramsSchema.safeParse(params).success).toBe(true);
+      }),
+    );
+  });
+
+  it('warns about a link from another version', () => {
+    expect(parseHash('#v=9&beta=0.5').issues[0].message).toMatch(/v=9/);
+  });
+});
+
+describe('schema helpers', () => {
+  it('coerceNumberParam snaps to the step and rejects non-finite values', () => {
+    expect(coerceNumberParam('beta', 0.1 + 0.2)).toBe(0.3);
+    expect(coerceNumberParam('beta', Number.NaN)).toBeNull();
+    expect(coerceNumberParam('gamma', Number.POSITIVE_INFINITY)).toBeNull();
+    expect(coerceNumberParam('seed', -5)).toBe(0);
+  });
+
+  it('accessible names carry symbol and word', () => {
+    expect(accessibleName('beta')).toBe('β (beta)');
+    expect(accessibleName('gamma')).toBe('γ (gamma)');
+    expect(accessibleName('dataset')).toBe('Data set');
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Starts the engine worker and routes its events into the store. The worker is created from a
+ * URL (not imported), so no tfjs code ever lands in the page's bundle.
+ */
+import type { Command, EngineEvent } from '../engine/protocol';
+import type { AppStore } from './appStore';
+
+/** The part of a Worker the bridge uses; tests pass a fake that replays scripted events. */
+export interface WorkerLike {
+  postMessage(command: Command): void;
+  terminate(): void;
+  onmessage: ((e: MessageEvent<EngineEvent>) => void) | null;
+  onerror: ((e: ErrorEvent) => void) | null;
+}
+
+export function createEngineWorker(): WorkerLike {
+  return new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: 'engine' }) as WorkerLike;
+}
+
+export interface EngineBridge {
+  send(command: Command): void;
+  dispose(): void;
+}
+
+export function connectEngine(store: AppStore, worker: WorkerLike, assetsBaseUrl: string): EngineBridge {
+  worker.onmessage = (e) => store.getState().applyEngineEvent(e.data);
+  worker.onerror = (e) => {
+    store.getState().applyEngineEvent({
+      type: 'error',
+      phase: store.getState().engine.state === 'starting' ? 'init' : 'run',
+      message: `The engine worker crashed: ${e.message || 'unknown error'}`,
+      hint: 'Reload the page; if it happens again, choose the CPU backend.',
+    });
+  };
+  worker.postMessage({ type: 'init', assetsBaseUrl, backend: store.getState().params.backend });
+  return {
+    send: (command) => worker.postMessage(command),
+    dispose: () => worker.terminate(),
+  };
+}
+
+/**
+ * Keeps one engine running for the store's chosen backend: the backend is picked once per
+ * worker, so choosing another one replaces the worker. Returns a function that stops it.
+ */
+export function runEngine(store: AppStore, makeWorker: () => WorkerLike, assetsBaseUrl: string): () => void {
+  let bridge = connectEngine(store, makeWorker(), assetsBaseUrl);
+  const unsubscribe = store.subscribe((state, prev) => {
+    if (state.params.backend === prev.params.backend) return;
+    bridge.dispose();
+    store.setState({ engine: { state: 'starting' } });
+    bridge = connectEngine(store, makeWorker(), assetsBaseUrl);
+  });
+  return () => {
+    unsubscribe();
+    bridge.dispose();
+  };
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from './appStore';
+import { runEngine, type WorkerLike } from './engineBridge';
+import { selectReverseSigmoidChart } from './selectors';
+import { syncUrl, URL_WRITE_DELAY_MS, type UrlEnv } from './urlSync';
+import { DEFAULT_PARAMS } from '../params/schema';
+import type { Command, EngineEvent } from '../engine/protocol';
+
+/** A scripted stand-in for the engine worker: records commands, replays events on demand. */
+class FakeWorker implements WorkerLike {
+  sent: Command[] = [];
+  terminated = false;
+  onmessage: ((e: MessageEvent<EngineEvent>) => void) | null = null;
+  onerror: ((e: ErrorEvent) => void) | null = null;
+  postMessage(command: Command) {
+    this.sent.push(command);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  emit(event: EngineEvent) {
+    this.onmessage?.({ data: event } as MessageEvent<EngineEvent>);
+  }
+}
+
+const ready: EngineEvent = {
+  type: 'ready',
+  backend: 'wasm',
+  device: 'CPU via WebAssembly',
+  attempts: [{ backend: 'webgpu', outcome: 'skipped', reason: 'software', initMs: 0 }],
+  tfVersion: '4.22.0',
+  numTensors: 0,
+};
+
+describe('app store', () => {
+  it('clamps and snaps numbers to the schema, keeps the last value on NaN and says why', () => {
+    const store = createAppStore();
+    store.getState().setNumber('beta', 5);
+    expect(store.getState().params.beta).toBe(2);
+    store.getState().setNumber('beta', 0.123456);
+    expect(store.getState().params.beta).toBe(0.12);
+    store.getState().setNumber('beta', Number.NaN);
+    expect(store.getState().params.beta).toBe(0.12);
+    expect(store.getState().notices.at(-1)?.text).toMatch(/beta: "NaN" is not a number; kept 0\.12/);
+    store.getState().resetParam('beta');
+    expect(store.getState().params.beta).toBe(DEFAULT_PARAMS.beta);
+  });
+
+  it('rejects an invalid enum value without changing state', () => {
+    const store = createAppStore();
+    store.getState().setEnum('backend', 'quantum' as never);
+    expect(store.getState().params.backend).toBe('auto');
+    expect(store.getState().notices).toHaveLength(1);
+  });
+
+  it('fresh stores are independent', () => {
+    const a = createAppStore();
+    const b = createAppStore();
+    a.getState().setNumber('gamma', 2);
+    expect(b.getState().params.gamma).toBe(DEFAULT_PARAMS.gamma);
+  });
+});
+
+describe('engine bridge', () => {
+  it('sends init with the chosen backend and applies ready / error events', () => {
+    const store = createAppStore({ ...DEFAULT_PARAMS, backend: 'cpu' });
+    const workers: FakeWorker[] = [];
+    const stop = runEngine(store, () => { const w = new FakeWorker(); workers.push(w); return w; }, 'http://x/lab/');
+    expect(workers[0].sent).toEqual([{ type: 'init', assetsBaseUrl: 'http://x/lab/', backend: 'cpu' }]);
+    expect(store.getState().engine.state).toBe('starting');
+    workers[0].emit(ready);
+    expect(store.getState().engine).toMatchObject({ state: 'ready', backend: 'wasm' });
+
+    // Choosing another backend replaces the worker.
+    store.getState().setEnum('backend', 'webgl');
+    expect(workers[0].terminated).toBe(true);
+    expect(workers[1].sent[0]).toMatchObject({ type: 'init', backend: 'webgl' });
+    expect(store.getState().engine.state).toBe('starting');
+    workers[1].emit({ type: 'error', phase: 'init', message: 'no backend', hint: 'use CPU' });
+    expect(store.getState().engine).toEqual({ state: 'failed', message: 'no backend', hint: 'use CPU' });
+
+    // Unrelated parameter changes do not restart it.
+    store.getState().setNumber('beta', 0.3);
+    expect(workers).toHaveLength(2);
+    stop();
+    expect(workers[1].terminated).toBe(true);
+  });
+
+  it('a crashing worker becomes a visible error, not a silent hang', () => {
+    const store = createAppStore();
+    const w = new FakeWorker();
+    runEngine(store, () => w, 'http://x/');
+    w.onerror?.({ message: 'boom' } as ErrorEvent);
+    expect(store.getState().engine).toMatchObject({ state: 'failed', message: expect.stringMatching(/crashed: boom/) });
+  });
+});
+
+describe('URL sync', () => {
+  function fakeEnv(initialHash = '') {
+    let hash = initialHash;
+    const timers: (() => void)[] = [];
+    const listeners: (() => void)[] = [];
+    const writes: string[] = [];
+    const env: UrlEnv = {
+      location: { get hash() { return hash; }, get href() { return `http://x/${hash}`; } },
+      replaceHash: (h) => { hash = h; writes.push(h); },
+      onHashChange: (l) => { listeners.push(l); return () => listeners.splice(listeners.indexOf(l), 1); },
+      setTimeout: (fn, ms) => { expect(ms).toBe(URL_WRITE_DELAY_MS); timers.push(fn); return timers.length; },
+      clearTimeout: (h) => { timers[(h as number) - 1] = () => {}; },
+    };
+    return {
+      env, writes,
+      flush: () => timers.splice(0).forEach((t) => t()),
+      userEdits: (h: string) => { hash = h; listeners.forEach((l) => l()); },
+    };
+  }
+
+  it('debounces slider drags into one history write of the final value', () => {
+    const store = createAppStore();
+    const u = fakeEnv();
+    syncUrl(store, u.env);
+    for (const b of [0.1, 0.2, 0.3]) store.getState().setNumber('beta', b);
+    u.flush();
+    expect(u.writes).toEqual(['#v=1&beta=0.3']);
+  });
+
+  it('reads a hand-edited hash back, with notices for bad values', () => {
+    const store = createAppStore();
+    const u = fakeEnv();
+    syncUrl(store, u.env);
+    u.userEdits('#v=1&gamma=1.5&beta=oops');
+    expect(store.getState().params.gamma).toBe(1.5);
+    expect(store.getState().params.beta).toBe(DEFAULT_PARAMS.beta);
+    expect(store.getState().notices.map((n) => n.text).join()).toMatch(/"oops" is not a number/);
+  });
+});
+
+describe('selectors', () => {
+  it('returns the same reference until β or γ change', () => {
+    const a = selectReverseSigmoidChart(0.8, 0.5);
+    expect(selectReverseSigmoidChart(0.8, 0.5)).toBe(a);
+    const b = selectReverseSigmoidChart(0.8, 0.6);
+    expect(b).not.toBe(a);
+    expect(b.points).toHaveLength(401);
+    // With γ < 1 the defended curve folds near y = 0: at least one ambiguous band.
+    expect(b.ambiguous.length).toBeGreaterThan(0);
+  });
+});
