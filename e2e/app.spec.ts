@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import { LabPage } from './pages/LabPage';
+
+test('the built app renders from a sub-path, reports its backend, and logs no errors', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  expect(new URL(page.url()).pathname).toBe('/lab/');
+  const backend = await lab.waitForBackend();
+  // Without a GPU, software WebGPU/WebGL are skipped for WASM; with one, a GPU backend wins.
+  expect(['WebGPU', 'WebGL', 'WASM', 'CPU']).toContain(backend);
+  await page.getByText('why?').click();
+  await expect(page.getByTestId('backend-status').locator('li')).toHaveCount(4);
+  await expect(lab.curvePath('unnormalized')).toHaveAttribute('d', /^M/);
+  expect(lab.consoleErrors).toEqual([]);
+});
+
+test('moving the β slider by keyboard redraws the curve and updates the share link', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const path = lab.curvePath('unnormalized');
+  const before = await path.getAttribute('d');
+  const beta = lab.slider('β (beta)');
+  await beta.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect(beta).toHaveValue('0.78');
+  await expect(lab.numberBox('β (beta)')).toHaveValue('0.78');
+  await expect(path).not.toHaveAttribute('d', before ?? '');
+  await expect.poll(() => new URL(page.url()).hash).toBe('#v=1&beta=0.78');
+  // Home takes β to 0: no defense, the defended curve is the identity.
+  await page.keyboard.press('Home');
+  await expect(beta).toHaveValue('0');
+  await expect(page.getByTestId('fold-note')).toContainText('No fold');
+});
+
+test('typing a value, a garbled value, and reset', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const box = lab.numberBox('γ (gamma)');
+  await box.fill('2.5');
+  await box.press('Enter');
+  await expect(lab.slider('γ (gamma)')).toHaveValue('2.5');
+  await box.fill('');
+  await box.press('Enter');
+  await expect(page.getByTestId('notices')).toContainText('not a number; kept 2.5');
+  await page.getByRole('button', { name: 'Reset γ (gamma) to 0.5' }).click();
+  await expect(lab.slider('γ (gamma)')).toHaveValue('0.5');
+});
+
+test('a hand-edited share link is read, and bad values fall back with a message', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('#v=1&beta=banana&gamma=3');
+  await expect(lab.slider('γ (gamma)')).toHaveValue('3');
+  await expect(lab.slider('β (beta)')).toHaveValue('0.8');
+  await expect(page.getByTestId('notices')).toContainText('"banana" is not a number');
+  // βγ > 1 folds the curve in the middle too: shaded bands are drawn.
+  await expect(page.locator('.ambiguous-band').first()).toBeVisible();
+});

@@ -1,0 +1,40 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Page object for the lab: what a user sees and touches, by role and test id. */
+export class LabPage {
+  readonly consoleErrors: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') this.consoleErrors.push(msg.text());
+    });
+    page.on('pageerror', (err) => this.consoleErrors.push(`pageerror: ${err.message}`));
+  }
+
+  async open(hash = '') {
+    await this.page.goto(`./${hash}`);
+    await expect(this.page.getByRole('heading', { name: 'Model Theft Lab' })).toBeVisible();
+  }
+
+  slider(name: string): Locator {
+    return this.page.getByRole('slider', { name, exact: true });
+  }
+
+  numberBox(name: string): Locator {
+    return this.page.getByRole('spinbutton', { name: `${name} value` });
+  }
+
+  backendName(): Locator {
+    return this.page.getByTestId('backend-name');
+  }
+
+  async waitForBackend(): Promise<string> {
+    await expect(this.page.getByTestId('backend-status')).toHaveAttribute('data-state', 'ready', { timeout: 45_000 });
+    return (await this.backendName().textContent()) ?? '';
+  }
+
+  /** The SVG path of one line of the reverse-sigmoid chart. */
+  curvePath(line: 'unnormalized' | 'perturbation' | 'normalized' | 'identity'): Locator {
+    return this.page.locator(`[data-testid="reverse-sigmoid-chart"] .line-${line} path.recharts-line-curve`).first();
+  }
+}
