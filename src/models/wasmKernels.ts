@@ -1,0 +1,167 @@
+/**
+ * Kernels that tfjs-backend-wasm 4.22 lacks, built from the kernels it has.
+ *
+ * The one that matters: wasm has no `Conv2DBackpropFilter`, so a tf.layers conv2d model cannot
+ * train there, although wasm is by far the fastest backend on machines without a GPU
+ * (shared/BROWSER.md §8: ~120 ms per batch-64 step against 1.2–3.5 s on cpu or software
+ * WebGL/WebGPU). The filter gradient is itself a convolution, so it is computed with wasm's own
+ * (XNNPACK) Conv2D kernel on transposed operands.
+ *
+ * The kernel calls the other wasm kernel functions directly on TensorInfos, the way wasm's own
+ * composite kernels (BatchToSpaceND, …) do, instead of wrapping its inputs as engine tensors.
+ * Nothing it makes passes through the engine, so the engine's tensor count cannot drift; every
+ * intermediate is released with backend.disposeData, and the one output buffer is handed to the
+ * engine, which takes ownership as it does for any kernel output.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+
+const BACKEND = 'wasm';
+const KERNEL = tf.Conv2DBackpropFilter;
+
+/**
+ * Registers a `Conv2DBackpropFilter` kernel for the 'wasm' backend, so that conv2d gradients (and
+ * hence tf.layers conv2d training) work there.
+ *
+ * Idempotent: does nothing if the wasm backend already has the kernel (a second call, or a future
+ * tfjs-backend-wasm that ships its own). Can be called before or after the wasm backend is
+ * initialised; the kernels it builds on are looked up when it runs.
+ *
+ * Supported: NHWC, float32, any strides, padding 'valid', 'same', a number or explicit
+ * per-side pads, any dimRoundingMode. Unsupported attributes (dataFormat 'NCHW', dilations other
+ * than 1) throw an Error that names them, rather than returning a wrong gradient.
+ */
+export function registerWasmConv2DBackpropFilter(): void {
+  if (tf.getKernel(KERNEL, BACKEND) != null) return;
+  tf.registerKernel({
+    kernelName: KERNEL,
+    backendName: BACKEND,
+    kernelFunc: ({ inputs, backend, attrs }) => conv2DBackpropFilterWasm(inputs, backend as KernelBackend, attrs ?? {}),
+  });
+}
+
+function unsupported(what: string): Error {
+  return new Error(`wasm Conv2DBackpropFilter (registerWasmConv2DBackpropFilter): ${what}`);
+}
+
+/** Calls another registered wasm kernel directly; its output is ours to dispose. */
+function runWasmKernel(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap, backend: KernelBackend): TensorInfo {
+  const config = tf.getKernel(name, BACKEND);
+  if (config == null) throw unsupported(`needs the wasm kernel '${name}', which is not registered`);
+  const out = config.kernelFunc({ inputs, backend, attrs });
+  if (Array.isArray(out)) throw unsupported(`wasm kernel '${name}' returned several outputs`);
+  return out;
+}
+
+function isOneOrOnes(v: unknown): boolean {
+  if (v == null) return true;
+  if (typeof v === 'number') return v === 1;
+  return Array.isArray(v) && v.every((d) => d === 1);
+}
+
+/**
+ * How one spatial axis of the filter gradient maps onto a stride-1 convolution of x with dy.
+ *
+ * The forward conv read padded rows oy·s + ky for oy < outSize, ky < k, i.e. rows [0, need) of the
+ * padded input with need = (outSize−1)·s + k. dW[ky] = Σ_oy xpad[oy·s + ky]·dy[oy] is therefore
+ * a convolution over xpad[0, need) with dy as the filter, dilated by s, giving exactly k outputs.
+ * Real rows [0, keep) of x lie in that window; `before`/`after` are the zero rows around them.
+ */
+interface AxisPlan {
+  keep: number;
+  before: number;
+  after: number;
+}
+
+function planAxis(inSize: number, outSize: number, k: number, stride: number, padBefore: number): AxisPlan {
+  const need = (outSize - 1) * stride + k;
+  const keep = Math.min(inSize, need - padBefore);
+  return { keep, before: padBefore, after: need - padBefore - Math.max(keep, 0) };
+}
+
+function conv2DBackpropFilterWasm(inputs: NamedTensorInfoMap, backend: KernelBackend, attrs: NamedAttrMap): TensorInfo {
+  const { x, dy } = inputs;
+  if (x == null || dy == null) throw unsupported('needs inputs x and dy');
+  const dataFormat = attrs.dataFormat ?? 'NHWC';
+  if (dataFormat !== 'NHWC') throw unsupported(`dataFormat '${String(dataFormat)}' is not supported (only 'NHWC')`);
+  // The stock op never passes dilations (tfjs refuses conv2d gradients with dilation > 1), but a
+  // direct runKernel could; the mapping below assumes the forward filter was not dilated.
+  if (!isOneOrOnes(attrs.dilations)) throw unsupported(`dilations ${JSON.stringify(attrs.dilations)} are not supported (only 1)`);
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') {
+    throw unsupported(`dtype ${x.dtype}/${dy.dtype} is not supported (only float32)`);
+  }
+  if (x.shape.length !== 4 || dy.shape.length !== 4) {
+    throw unsupported(`x and dy must be rank 4, got [${x.shape.join(',')}] and [${dy.shape.join(',')}]`);
+  }
+  if (!Array.isArray(attrs.filterShape) || attrs.filterShape.length !== 4) {
+    throw unsupported(`filterShape must be [kh, kw, inChannels, outChannels], got ${JSON.stringify(attrs.filterShape)}`);
+  }
+  const filterShape = attrs.filterShape as [number, number, number, number];
+  const [kh, kw, ci, co] = filterShape;
+  const [batch, inH, inW, xc] = x.shape;
+  if (xc !== ci || dy.shape[3] !== co || dy.shape[0] !== batch) {
+    throw unsupported(`shapes do not fit: x [${x.shape.join(',')}], dy [${dy.shape.join(',')}], filter [${filterShape.join(',')}]`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    attrs.strides as number | [number, number],
+    1,
+    attrs.pad as 'valid' | 'same' | number | tf.backend_util.ExplicitPadding,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    false,
+    'channelsLast',
+  );
+  if (dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth) {
+    throw unsupported(`dy [${dy.shape.join(',')}] does not match the forward output ${info.outHeight}×${info.outWidth} for these attrs`);
+  }
+  const rows = planAxis(inH, info.outHeight, kh, info.strideHeight, info.padInfo.top);
+  const cols = planAxis(inW, info.outWidth, kw, info.strideWidth, info.padInfo.left);
+
+  // Only padding falls under the filter (huge explicit pads): the gradient is exactly zero.
+  if (rows.keep <= 0 || cols.keep <= 0 || info.outHeight <= 0 || info.outWidth <= 0) {
+    return runWasmKernel(tf.Fill, {}, { shape: filterShape, value: 0, dtype: 'float32' }, backend);
+  }
+
+  const temps: TensorInfo[] = [];
+  const track = (t: TensorInfo): TensorInfo => {
+    temps.push(t);
+    return t;
+  };
+  try {
+    // Batch becomes the channel axis that the convolution sums over; input channels become the
+    // batch axis, so each ci gets its own [kh, kw, co] slab of the gradient.
+    let xT = track(runWasmKernel(tf.Transpose, { x }, { perm: [3, 1, 2, 0] }, backend)); // [ci, H, W, B]
+    if (rows.keep < inH || cols.keep < inW) {
+      // Rows/cols past the last forward window never met dy (e.g. 'valid' with stride 2 and an odd
+      // remainder); conv padding cannot be negative, so crop them.
+      xT = track(runWasmKernel(tf.Slice, { x: xT }, { begin: [0, 0, 0, 0], size: [ci, rows.keep, cols.keep, batch] }, backend));
+    }
+    const dyT = track(runWasmKernel(tf.Transpose, { x: dy }, { perm: [1, 2, 0, 3] }, backend)); // [oh, ow, B, co]
+    // Zero padding is passed to the conv instead of materialising a padded copy of x.
+    const g = track(
+      runWasmKernel(
+        tf.Conv2D,
+        { x: xT, filter: dyT },
+        {
+          strides: [1, 1],
+          pad: [
+            [0, 0],
+            [rows.before, rows.after],
+            [cols.before, cols.after],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+          dilations: [info.strideHeight, info.strideWidth],
+        },
+        backend,
+      ),
+    ); // [ci, kh, kw, co]
+    if (g.shape[0] !== ci || g.shape[1] !== kh || g.shape[2] !== kw || g.shape[3] !== co) {
+      throw unsupported(`internal shape mismatch: got [${g.shape.join(',')}], expected [${filterShape.join(',')}]`);
+    }
+    return runWasmKernel(tf.Transpose, { x: g }, { perm: [1, 2, 0, 3] }, backend); // [kh, kw, ci, co]
+  } finally {
+    for (const t of temps) backend.disposeData(t.dataId);
+  }
+}
