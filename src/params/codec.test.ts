@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseHash, toHash } from './codec';
-import { DEFAULT_PARAMS, PARAMS, coerceNumberParam, paramsSchema, accessibleName, type Params } from './schema';
+import {
+  DEFAULT_PARAMS,
+  PARAMS,
+  accessibleName,
+  coerceNumberParam,
+  paramsSchema,
+  type EnumParamSpec,
+  type NumberParamKey,
+  type NumberParamSpec,
+  type ParamKey,
+  type Params,
+} from './schema';
 
-const arbParams: fc.Arbitrary<Params> = fc.record({
-  dataset: fc.constantFrom(...PARAMS.dataset.options),
-  backend: fc.constantFrom(...PARAMS.backend.options),
-  seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-  // Values on the slider grid, as the UI produces them.
-  beta: fc.integer({ min: 0, max: 200 }).map((i) => i / 100),
-  gamma: fc.integer({ min: 5, max: 500 }).map((i) => i / 100),
-});
+/** Every parameter from the table: enums by option, numbers on their slider grid. */
+function arbitraryFor(key: ParamKey): fc.Arbitrary<unknown> {
+  const spec = PARAMS[key] as EnumParamSpec | NumberParamSpec;
+  if (spec.kind === 'enum') return fc.constantFrom(...spec.options);
+  if (spec.integer) return fc.integer({ min: spec.min, max: spec.max });
+  const steps = Math.round((spec.max - spec.min) / spec.step);
+  return fc.integer({ min: 0, max: steps }).map((i) => coerceNumberParam(key as NumberParamKey, spec.min + i * spec.step));
+}
+
+const arbParams = fc.record(
+  Object.fromEntries((Object.keys(PARAMS) as ParamKey[]).map((k) => [k, arbitraryFor(k)])),
+) as unknown as fc.Arbitrary<Params>;
 
 describe('share-link codec', () => {
   it('round-trips every valid parameter set', () => {

@@ -41,6 +41,22 @@ export type BackendPreference = (typeof BACKENDS)[number];
 export const DATASETS = ['mnist', 'fashion-mnist'] as const;
 export type DatasetChoice = (typeof DATASETS)[number];
 
+/** Substitute architectures: Table 1 of the counter-attack paper, plus the reverse-sigmoid paper's "Simple". */
+export const SUBSTITUTES = ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'simple'] as const;
+export type SubstituteChoice = (typeof SUBSTITUTES)[number];
+
+export const ATTACKS = ['sample', 'argmax', 'random', 'jacobian'] as const;
+export type AttackChoice = (typeof ATTACKS)[number];
+
+export const DEFENSES = ['reverse-sigmoid', 'epsilon', 'uniform', 'concave', 'convex', 'ranking', 'sine'] as const;
+export type DefenseChoice = (typeof DEFENSES)[number];
+
+export const RENORMS = ['none', 'centering', 'winner-takes-all'] as const;
+export type RenormChoice = (typeof RENORMS)[number];
+
+export const EPS_DIRECTIONS = ['onehot', 'at-y'] as const;
+export type EpsDirectionChoice = (typeof EPS_DIRECTIONS)[number];
+
 export const PARAMS = {
   dataset: {
     kind: 'enum',
@@ -60,6 +76,68 @@ export const PARAMS = {
     default: 'auto',
     help: 'Which TensorFlow.js backend trains the models; automatic picks the fastest that works.',
   } satisfies EnumParamSpec<BackendPreference>,
+  substitute: {
+    kind: 'enum',
+    urlKey: 'sub',
+    word: 'Thief model',
+    options: SUBSTITUTES,
+    optionLabels: {
+      X: 'X: 2 conv', Y: 'Y: 3 conv', A: 'A: 2 conv + 2 FC', F: 'F: 2 conv + FC', G: 'G: 2 conv',
+      H: 'H: conv + 2 FC', I: 'I: 3 FC (MLP)', J: 'J: 2 wide FC', K: 'K: 3 wide FC', L: 'L: conv + 2 wide FC',
+      simple: 'Simple (reverse-sigmoid paper)',
+    },
+    default: 'A',
+    help: "The thief's own network (counter-attack paper, Table 1), trained only on the defender's answers.",
+  } satisfies EnumParamSpec<SubstituteChoice>,
+  attack: {
+    kind: 'enum',
+    urlKey: 'attack',
+    word: 'Attack',
+    options: ATTACKS,
+    optionLabels: {
+      sample: 'Sample (real images, probabilities)',
+      argmax: 'ArgmaxSample (real images, top label only)',
+      random: 'Random (noise images)',
+      jacobian: 'Jacobian augmentation (Papernot)',
+    },
+    default: 'sample',
+    help: 'How the thief chooses its queries and what it learns from the answers.',
+  } satisfies EnumParamSpec<AttackChoice>,
+  defense: {
+    kind: 'enum',
+    urlKey: 'def',
+    word: 'Defense',
+    options: DEFENSES,
+    optionLabels: {
+      'reverse-sigmoid': 'Reverse sigmoid (β, γ)',
+      epsilon: 'ε counter-attack',
+      uniform: 'Uniform random noise',
+      concave: 'Uniform noise × concave',
+      convex: 'Uniform noise × convex',
+      ranking: 'Ranking-preserving noise',
+      sine: 'Sine noise',
+    },
+    default: 'reverse-sigmoid',
+    help: 'What the defender does to its answers; the run trains one thief with it and one without.',
+  } satisfies EnumParamSpec<DefenseChoice>,
+  renorm: {
+    kind: 'enum',
+    urlKey: 'renorm',
+    word: 'Renormalization',
+    options: RENORMS,
+    optionLabels: { none: 'None (raw y*, as in the paper)', centering: 'Centering', 'winner-takes-all': 'Winner takes all' },
+    default: 'none',
+    help: 'How the ε answer is turned back into probabilities (counter-attack paper, Appendix A).',
+  } satisfies EnumParamSpec<RenormChoice>,
+  epsDirection: {
+    kind: 'enum',
+    urlKey: 'edir',
+    word: 'Gradient taken at',
+    options: EPS_DIRECTIONS,
+    optionLabels: { onehot: 'one-hot of the top class (CleverHans)', 'at-y': 'the answer y itself' },
+    default: 'onehot',
+    help: 'Where the ε direction is evaluated; at y itself the gradient is exactly zero, so the top class is used.',
+  } satisfies EnumParamSpec<EpsDirectionChoice>,
   seed: {
     kind: 'number',
     urlKey: 'seed',
@@ -96,6 +174,129 @@ export const PARAMS = {
     help: 'Reverse-sigmoid steepness: larger values make the perturbation a sharper step around ½.',
     source: 'Reverse sigmoid, eq. (3)',
   } satisfies NumberParamSpec,
+  epsilon: {
+    kind: 'number',
+    urlKey: 'eps',
+    symbol: 'ε',
+    word: 'epsilon',
+    min: 0,
+    max: 0.2,
+    step: 0.001,
+    default: 0.003,
+    help: "Counter-attack size: each probability moves by ±ε in the direction that most upsets a thief's training.",
+    source: 'Counter-attack paper, Sec. 2.2: ε = 0.003 is already enough',
+  } satisfies NumberParamSpec,
+  noise: {
+    kind: 'number',
+    urlKey: 'noise',
+    symbol: 'β',
+    word: 'noise scale',
+    min: 0,
+    max: 1,
+    step: 0.01,
+    default: 0.2,
+    help: 'Size of the random or sine noise the baseline defenses add to each probability.',
+    source: 'Reverse sigmoid, Sec. IV-B baselines',
+  } satisfies NumberParamSpec,
+  rho: {
+    kind: 'number',
+    urlKey: 'rho',
+    symbol: 'ρ',
+    word: 'rho',
+    min: 0.01,
+    max: 1,
+    step: 0.01,
+    default: 0.3,
+    help: 'Width of the Gaussian weight in the concave and convex noise baselines.',
+  } satisfies NumberParamSpec,
+  frequency: {
+    kind: 'number',
+    urlKey: 'freq',
+    symbol: 'f',
+    word: 'frequency',
+    min: 0.5,
+    max: 100,
+    step: 0.5,
+    default: 10,
+    help: 'Frequency of the sine-noise baseline.',
+  } satisfies NumberParamSpec,
+  budget: {
+    kind: 'number',
+    urlKey: 'budget',
+    symbol: 'Q',
+    word: 'query budget',
+    min: 150,
+    max: 19200,
+    step: 150,
+    integer: true,
+    default: 19200,
+    unit: 'queries',
+    help: 'How many questions the thief may ask; the thief is evaluated at 150, 300, 600 … up to this.',
+    source: 'Reverse sigmoid, Table I: 19,200 queries',
+  } satisfies NumberParamSpec,
+  thiefEpochs: {
+    kind: 'number',
+    urlKey: 'tep',
+    symbol: 'E',
+    word: 'thief epochs per step',
+    min: 1,
+    max: 20,
+    step: 1,
+    integer: true,
+    default: 3,
+    help: 'Passes over all answers collected so far after each budget step (more = stronger thief, slower).',
+  } satisfies NumberParamSpec,
+  shift: {
+    kind: 'number',
+    urlKey: 'shift',
+    symbol: 'Δ',
+    word: 'shift augmentation',
+    min: 0,
+    max: 4,
+    step: 1,
+    integer: true,
+    default: 2,
+    unit: 'px',
+    help: "Randomly shifts the thief's training images by up to this many pixels each epoch (0 = off).",
+    source: 'Reverse sigmoid, Sec. IV-A: augmentation helps the thief',
+  } satisfies NumberParamSpec,
+  fgsmEps: {
+    kind: 'number',
+    urlKey: 'fgsm',
+    symbol: 'ε_adv',
+    word: 'FGSM epsilon',
+    min: 0,
+    max: 0.5,
+    step: 0.01,
+    default: 0.3,
+    help: "Size of the adversarial examples crafted on the thief's copy and sent back to the defender.",
+    source: 'Counter-attack paper, Fig. 1 (FGSM, ε = 0.3 on MNIST)',
+  } satisfies NumberParamSpec,
+  evalSize: {
+    kind: 'number',
+    urlKey: 'eval',
+    symbol: 'n',
+    word: 'test images per evaluation',
+    min: 100,
+    max: 10000,
+    step: 100,
+    integer: true,
+    default: 2000,
+    unit: 'images',
+    help: 'How many test images score each thief at each budget step (all 10,000 for the final numbers).',
+  } satisfies NumberParamSpec,
+  defenderEpochs: {
+    kind: 'number',
+    urlKey: 'dep',
+    symbol: 'E_d',
+    word: 'defender epochs',
+    min: 1,
+    max: 20,
+    step: 1,
+    integer: true,
+    default: 3,
+    help: "Passes over the defender's 67% of the training set when it is trained live.",
+  } satisfies NumberParamSpec,
 } as const;
 
 export type ParamKey = keyof typeof PARAMS;
@@ -113,9 +314,24 @@ function numberField(spec: NumberParamSpec) {
 export const paramsSchema = z.object({
   dataset: z.enum(DATASETS),
   backend: z.enum(BACKENDS),
+  substitute: z.enum(SUBSTITUTES),
+  attack: z.enum(ATTACKS),
+  defense: z.enum(DEFENSES),
+  renorm: z.enum(RENORMS),
+  epsDirection: z.enum(EPS_DIRECTIONS),
   seed: numberField(PARAMS.seed),
   beta: numberField(PARAMS.beta),
   gamma: numberField(PARAMS.gamma),
+  epsilon: numberField(PARAMS.epsilon),
+  noise: numberField(PARAMS.noise),
+  rho: numberField(PARAMS.rho),
+  frequency: numberField(PARAMS.frequency),
+  budget: numberField(PARAMS.budget),
+  thiefEpochs: numberField(PARAMS.thiefEpochs),
+  shift: numberField(PARAMS.shift),
+  fgsmEps: numberField(PARAMS.fgsmEps),
+  evalSize: numberField(PARAMS.evalSize),
+  defenderEpochs: numberField(PARAMS.defenderEpochs),
 });
 
 export type Params = z.infer<typeof paramsSchema>;
