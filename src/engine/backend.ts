@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendPreference } from '../params/schema';
+import { registerWasmConv2DBackpropFilter } from '../models/wasmKernels';
 import { isSoftwareRenderer, planBackends, type GpuProbe, type Probes } from './backendPlan';
 import type { BackendAttempt, BackendName } from './protocol';
 
@@ -80,6 +81,8 @@ export async function chooseBackend(preference: BackendPreference, assetsBaseUrl
   // nothing on 2 cores; keep the single-threaded SIMD build everywhere.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths(new URL('wasm/', assetsBaseUrl).href);
+  // tfjs-backend-wasm 4.22 cannot train CNNs without this one gradient kernel (BROWSER.md §8).
+  registerWasmConv2DBackpropFilter();
 
   const probes: Probes = { webgpu: await probeWebGpu(), webgl: probeWebGl() };
   const plan = planBackends(preference, probes);
@@ -101,7 +104,7 @@ export async function chooseBackend(preference: BackendPreference, assetsBaseUrl
         step.backend === 'webgpu' || step.backend === 'webgl'
           ? `${probes[step.backend].description}${probes[step.backend].software ? ' (software)' : ''}`
           : step.backend === 'wasm'
-            ? 'CPU via WebAssembly (SIMD, 1 thread)'
+            ? 'CPU via WebAssembly (SIMD, 1 thread, + our Conv2DBackpropFilter)'
             : 'CPU via plain JavaScript';
       attempts.push({ backend: step.backend, outcome: 'ok', reason: step.reason, initMs: performance.now() - t0 });
       chosen = { backend: step.backend, device, attempts };

@@ -1,20 +1,82 @@
 /**
  * The typed messages between the page and the engine worker. Both sides import this file;
  * the UI layers import it with `import type` only (lint-enforced), so no tfjs code crosses.
- * Only plain numbers and strings travel: never tensors, never whole histories.
+ * Only plain numbers and strings travel: never tensors, never whole histories — one curve
+ * point per budget step.
  */
-import type { BackendPreference } from '../params/schema';
+import type { BackendPreference, Params } from '../params/schema';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 /** One backend the engine tried, and why it was or was not taken. */
 export interface BackendAttempt {
   backend: BackendName;
-  /** 'ok': initialised and chosen; 'skipped': works but deliberately passed over; 'failed': init failed. */
+  /** 'ok': initialised and chosen; 'skipped': passed over on purpose; 'failed': init failed. */
   outcome: 'ok' | 'skipped' | 'failed' | 'untried';
   reason: string;
   /** Time spent initialising, in milliseconds. */
   initMs: number;
+}
+
+/** The experiment a run performs: the validated parameter set (seed included). */
+export type ExperimentConfig = Params;
+
+export type Phase = 'loading-data' | 'defender' | 'attack' | 'fgsm';
+
+export type DefenderSource = 'trained' | 'cache' | 'shipped';
+
+/** Scores of one thief at one budget step, on the evaluation images. */
+export interface ThiefScore {
+  /** Top-1 accuracy against the true test labels. */
+  accuracy: number;
+  /** Top-1 agreement with the (undefended) defender. */
+  agreement: number;
+  /** Mean training loss over the last epoch (NaN-free; null if the loss diverged). */
+  loss: number | null;
+}
+
+/** What the defense cost honest users, over every answer given so far. */
+export interface DefenseCost {
+  argmaxUnchanged: number;
+  cosine: number;
+  /** Mean absolute error per dimension (reverse-sigmoid Table II). */
+  mae: number;
+  /** Mean KL(y ‖ ŷ), natural log. */
+  kl: number;
+  /** Smallest entry and sum of the defended answers (raw ε answers can leave [0, 1]). */
+  minEntry: number;
+  meanSum: number;
+}
+
+export interface CurvePoint {
+  queries: number;
+  undefended: ThiefScore;
+  defended: ThiefScore;
+  cost: DefenseCost;
+}
+
+/** One query as the thief sees it, for the "what the thief sees" strip. */
+export interface SampleAnswer {
+  /** 28×28 grey levels 0–255, row-major. */
+  pixels: number[];
+  label: number;
+  original: number[];
+  defended: number[];
+}
+
+export interface RunSummary {
+  defenderAccuracy: number;
+  /** The defender's accuracy as honest users see it, through the defense. */
+  protectedAccuracy: number;
+  defenderSource: DefenderSource;
+  final: CurvePoint;
+  /** Defender accuracy on FGSM examples crafted on each thief (lower = the copy is more useful to an attacker). */
+  fgsm: { undefended: number; defended: number; clean: number; epsilon: number };
+  queries: number;
+  wallMs: number;
+  backend: BackendName;
+  numTensorsBefore: number;
+  numTensorsAfter: number;
 }
 
 export type Command =
@@ -24,7 +86,23 @@ export type Command =
       assetsBaseUrl: string;
       backend: BackendPreference;
     }
+  | { type: 'start'; runId: number; config: ExperimentConfig }
+  | { type: 'stop'; runId: number }
+  | { type: 'bench'; runId: number; models: string[]; batch: number; maxSteps: number; maxMs: number }
   | { type: 'ping'; sentAt: number };
+
+/** Training speed of one architecture on the running backend (random data, seeded). */
+export interface BenchResult {
+  model: string;
+  batch: number;
+  /** The first step, including shader compilation / kernel set-up. */
+  firstStepMs: number;
+  /** Mean of the timed steps after warm-up, each awaited to completion. */
+  msPerStep: number;
+  timedSteps: number;
+  /** One forward pass over 1,000 images, read back. */
+  inferMsPer1000: number;
+}
 
 export type EngineEvent =
   | {
@@ -37,7 +115,15 @@ export type EngineEvent =
       numTensors: number;
     }
   | { type: 'pong'; sentAt: number }
-  | { type: 'error'; phase: 'init' | 'run'; message: string; hint: string };
+  | { type: 'phase'; runId: number; phase: Phase; detail: string }
+  | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; etaMs: number | null }
+  | { type: 'defender'; runId: number; source: DefenderSource; testAccuracy: number }
+  | { type: 'point'; runId: number; point: CurvePoint }
+  | { type: 'samples'; runId: number; samples: SampleAnswer[] }
+  | { type: 'done'; runId: number; summary: RunSummary }
+  | { type: 'cancelled'; runId: number; numTensors: number }
+  | { type: 'bench'; runId: number; backend: BackendName; results: BenchResult[]; numTensorsBefore: number; numTensorsAfter: number }
+  | { type: 'error'; runId?: number; phase: 'init' | 'run'; message: string; hint: string };
 
 /** Exhaustiveness helper for `switch` over the unions above. */
 export function assertNever(x: never): never {

@@ -1,10 +1,19 @@
 /**
  * The engine's Web Worker entry: all tfjs work happens here so the page never freezes.
- * Messages are the typed unions of protocol.ts.
+ * Messages are the typed unions of protocol.ts. One run at a time: a new `start` cancels the
+ * running one first, and events carry the runId so the page can drop stale ones.
  */
 import * as tf from '@tensorflow/tfjs';
+import { loadDataset, type Dataset } from '../data/load';
+import type { DatasetId } from '../data/manifest';
+import { paramsSchema } from '../params/schema';
 import { chooseBackend, errorText } from './backend';
-import { assertNever, type Command, type EngineEvent } from './protocol';
+import { indexedDbStore, memoryStore, type ModelStore } from './defenderProvider';
+import { CancelledError, runExperiment } from './experiment';
+import { assertNever, type BackendName, type Command, type EngineEvent, type ExperimentConfig } from './protocol';
+import { shippedDefenderLoader } from './shipped';
+import { benchModels } from './bench';
+import { createYield } from './yieldNow';
 
 const scope = self as unknown as {
   postMessage(event: EngineEvent): void;
@@ -15,31 +24,136 @@ function post(event: EngineEvent): void {
   scope.postMessage(event);
 }
 
-let initialised = false;
+let initialised: Promise<BackendName | null> | null = null;
+let assetsBaseUrl = '';
+const datasets = new Map<DatasetId, Promise<Dataset>>();
+const yieldNow = createYield();
+const store: ModelStore = typeof indexedDB === 'undefined' ? memoryStore() : indexedDbStore;
+
+interface ActiveRun {
+  runId: number;
+  cancelled: boolean;
+  finished: Promise<void>;
+}
+let active: ActiveRun | null = null;
+
+async function init(cmd: Extract<Command, { type: 'init' }>): Promise<BackendName | null> {
+  assetsBaseUrl = cmd.assetsBaseUrl;
+  try {
+    const choice = await chooseBackend(cmd.backend, cmd.assetsBaseUrl);
+    post({
+      type: 'ready',
+      backend: choice.backend,
+      device: choice.device,
+      attempts: choice.attempts,
+      tfVersion: tf.version.tfjs,
+      numTensors: tf.memory().numTensors,
+    });
+    return choice.backend;
+  } catch (e) {
+    post({
+      type: 'error',
+      phase: 'init',
+      message: errorText(e),
+      hint: 'Try another browser, or force a backend with the Backend menu (CPU always works).',
+    });
+    return null;
+  }
+}
+
+function dataset(id: DatasetId, runId: number): Promise<Dataset> {
+  let pending = datasets.get(id);
+  if (!pending) {
+    post({ type: 'phase', runId, phase: 'loading-data', detail: `Loading ${id}` });
+    pending = loadDataset(id, {
+      baseUrl: new URL('data/', assetsBaseUrl).href,
+      onProgress: (done, total) => post({ type: 'progress', runId, phase: 'loading-data', done, total, etaMs: null }),
+    });
+    // A failed load is not cached: the next run tries again.
+    pending.catch(() => datasets.delete(id));
+    datasets.set(id, pending);
+  }
+  return pending;
+}
+
+async function start(runId: number, rawConfig: unknown): Promise<void> {
+  if (active) {
+    active.cancelled = true;
+    await active.finished;
+  }
+  const parsed = paramsSchema.safeParse(rawConfig);
+  if (!parsed.success) {
+    post({ type: 'error', runId, phase: 'run', message: `Invalid experiment settings: ${parsed.error.message}`, hint: 'Reset the settings to their defaults.' });
+    return;
+  }
+  const config: ExperimentConfig = parsed.data;
+  const run: ActiveRun = { runId, cancelled: false, finished: Promise.resolve() };
+  active = run;
+  run.finished = (async () => {
+    const backend = await initialised;
+    if (!backend) {
+      post({ type: 'error', runId, phase: 'run', message: 'No TensorFlow.js backend is running.', hint: 'Choose the CPU backend and reload.' });
+      return;
+    }
+    try {
+      const data = await dataset(config.dataset as DatasetId, runId);
+      if (run.cancelled) throw new CancelledError();
+      const summary = await runExperiment(config, {
+        runId,
+        dataset: data,
+        backend,
+        store,
+        shippedDefender: shippedDefenderLoader(assetsBaseUrl),
+        emit: post,
+        isCancelled: () => run.cancelled,
+        yieldNow,
+        now: () => performance.now(),
+      });
+      post({ type: 'done', runId, summary });
+    } catch (e) {
+      if (e instanceof CancelledError) {
+        post({ type: 'cancelled', runId, numTensors: tf.memory().numTensors });
+      } else {
+        const message = errorText(e);
+        const outOfMemory = /memory|allocat|OOM/i.test(message);
+        post({
+          type: 'error',
+          runId,
+          phase: 'run',
+          message,
+          hint: outOfMemory
+            ? 'The device ran out of memory: lower the query budget or the test images per evaluation, or choose the WASM/CPU backend.'
+            : 'Reset the settings, or choose another backend; the details above say what failed.',
+        });
+      }
+    } finally {
+      if (active === run) active = null;
+    }
+  })();
+  await run.finished;
+}
 
 async function handle(cmd: Command): Promise<void> {
   switch (cmd.type) {
-    case 'init': {
+    case 'init':
       // The backend is picked once per worker; a different choice means a fresh worker.
-      if (initialised) return;
-      initialised = true;
+      if (!initialised) initialised = init(cmd);
+      return;
+    case 'start':
+      await start(cmd.runId, cmd.config);
+      return;
+    case 'stop':
+      if (active && active.runId === cmd.runId) active.cancelled = true;
+      return;
+    case 'bench': {
+      const backend = await initialised;
+      if (!backend) return;
+      const before = tf.memory().numTensors;
       try {
-        const choice = await chooseBackend(cmd.backend, cmd.assetsBaseUrl);
-        post({
-          type: 'ready',
-          backend: choice.backend,
-          device: choice.device,
-          attempts: choice.attempts,
-          tfVersion: tf.version.tfjs,
-          numTensors: tf.memory().numTensors,
-        });
+        const results = await benchModels(cmd.models, cmd.batch, cmd.maxSteps, cmd.maxMs, yieldNow);
+        post({ type: 'bench', runId: cmd.runId, backend, results, numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors });
       } catch (e) {
-        post({
-          type: 'error',
-          phase: 'init',
-          message: errorText(e),
-          hint: 'Try another browser, or force a backend with the Backend menu (CPU always works).',
-        });
+        post({ type: 'error', runId: cmd.runId, phase: 'run', message: errorText(e), hint: 'The benchmark failed on this backend.' });
       }
       return;
     }

@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { loadRealDataset, sliceDataset } from '../data/testing';
+import type { Dataset } from '../data/load';
+import { DEFAULT_PARAMS } from '../params/schema';
+import { budgetSchedule } from '../math/schedule';
+import { memoryStore } from './defenderProvider';
+import { useWasmBackendInNode } from '../models/testing';
+import { CancelledError, runExperiment, type RunContext } from './experiment';
+import type { CurvePoint, EngineEvent, ExperimentConfig } from './protocol';
+
+// Small slices of real MNIST on the WASM backend in Node (CPU only, no GPU): the defender (the real
+// CNN) trains on 67% of 1,200 images for one epoch, the thief is the MLP "I". The pure-JS 'cpu'
+// backend would need ~40 s per CNN step (see models/testing.ts), WASM a fraction of a second.
+const CONFIG: ExperimentConfig = {
+  ...DEFAULT_PARAMS,
+  substitute: 'I',
+  budget: 300,
+  thiefEpochs: 2,
+  evalSize: 200,
+  defenderEpochs: 1,
+  shift: 1,
+  seed: 7,
+};
+
+let data: Dataset;
+const store = memoryStore();
+
+beforeAll(async () => {
+  await useWasmBackendInNode();
+  data = sliceDataset(await loadRealDataset('mnist'), 1200, 200);
+});
+
+function context(over: Partial<RunContext> = {}): RunContext & { events: EngineEvent[] } {
+  const events: EngineEvent[] = [];
+  let t = 0;
+  return {
+    runId: 1,
+    dataset: data,
+    backend: 'wasm',
+    store,
+    shippedDefender: null,
+    emit: (e) => events.push(e),
+    isCancelled: () => false,
+    yieldNow: () => Promise.resolve(),
+    now: () => (t += 10),
+    ...over,
+    events,
+  };
+}
+
+const points = (events: EngineEvent[]): CurvePoint[] =>
+  events.flatMap((e) => (e.type === 'point' ? [e.point] : []));
+
+describe('runExperiment on real MNIST slices (WASM backend, Node)', () => {
+  let first: Awaited<ReturnType<typeof runExperiment>>;
+  let firstEvents: EngineEvent[];
+
+  it('trains the defender, streams one point per budget step, and leaves no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    const ctx = context();
+    first = await runExperiment(CONFIG, ctx);
+    firstEvents = ctx.events;
+    expect(tf.memory().numTensors).toBe(before);
+    expect(first.numTensorsAfter).toBe(first.numTensorsBefore);
+
+    expect(points(ctx.events).map((p) => p.queries)).toEqual(budgetSchedule(300));
+    expect(first.defenderSource).toBe('trained');
+    expect(store.keys()).toHaveLength(1);
+    // One epoch on 804 images: far from 99%, but clearly learning (chance is 10%).
+    expect(first.defenderAccuracy).toBeGreaterThan(0.5);
+    expect(first.queries).toBe(300);
+    for (const p of points(ctx.events)) {
+      for (const v of [p.undefended.accuracy, p.undefended.agreement, p.defended.accuracy, p.defended.agreement]) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+      // Reverse sigmoid keeps the top class for confident answers; MAE and KL are positive.
+      expect(p.cost.argmaxUnchanged).toBeGreaterThan(0.9);
+      expect(p.cost.mae).toBeGreaterThan(0);
+      expect(p.cost.kl).toBeGreaterThan(0);
+      expect(p.cost.meanSum).toBeCloseTo(1, 5);
+    }
+    // The thief trained on honest probabilities learns something from 300 queries.
+    expect(first.final.undefended.agreement).toBeGreaterThan(0.3);
+    // Phases in order, progress with an ETA, a strip of sample answers.
+    const phases = ctx.events.flatMap((e) => (e.type === 'phase' ? [e.phase] : []));
+    expect(phases).toEqual(['defender', 'attack', 'fgsm']);
+    expect(ctx.events.some((e) => e.type === 'progress' && e.etaMs !== null && e.done < e.total)).toBe(true);
+    const samples = ctx.events.find((e) => e.type === 'samples');
+    expect(samples?.type === 'samples' && samples.samples.length).toBe(8);
+  });
+
+  it('same config and seed → the same numbers (defender now from the cache)', async () => {
+    const ctx = context();
+    const again = await runExperiment(CONFIG, ctx);
+    expect(again.defenderSource).toBe('cache');
+    expect(again.defenderAccuracy).toBe(first.defenderAccuracy);
+    expect(points(ctx.events)).toEqual(points(firstEvents));
+    expect(again.fgsm).toEqual(first.fgsm);
+  });
+
+  it('a stop is honoured at the next step, and the cancelled run leaves no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    let yields = 0;
+    let cancelledAt = -1;
+    const ctx = context({
+      yieldNow: async () => {
+        yields++;
+      },
+      isCancelled: () => {
+        // Ask to stop in the middle of the thieves' training (after a few steps).
+        if (cancelledAt < 0 && ctx.events.some((e) => e.type === 'progress' && e.phase === 'attack')) cancelledAt = yields;
+        return cancelledAt >= 0;
+      },
+    });
+    await expect(runExperiment(CONFIG, ctx)).rejects.toBeInstanceOf(CancelledError);
+    // The flag was seen at the very checkpoint after it was raised: no further step ran.
+    expect(yields).toBe(cancelledAt);
+    expect(points(ctx.events)).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('an error mid-run (a budget beyond the attacker pool) is reported and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    // The attacker holds about 33% of 600 images (196 after per-class rounding), so 300 queries of real images cannot be served.
+    const small = context({ dataset: sliceDataset(data, 600, 200) });
+    await expect(runExperiment({ ...CONFIG, budget: 450 }, small)).rejects.toThrow(/pool has \d+ images; a budget of 300/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('Jacobian augmentation doubles each thief’s set every round', async () => {
+    const before = tf.memory().numTensors;
+    const ctx = context();
+    const summary = await runExperiment({ ...CONFIG, attack: 'jacobian', budget: 600, thiefEpochs: 1 }, ctx);
+    expect(points(ctx.events).map((p) => p.queries)).toEqual([150, 300, 600]);
+    // Round 0: 150 shared seed queries; then each thief asks about its own 150, then 300 new points.
+    expect(summary.queries).toBe(150 + 2 * 150 + 2 * 300);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,382 @@
+/**
+ * One experiment: the defender answers a thief's queries, and two thieves that start from the
+ * same weights train side by side — one on the undefended answers, one on the defended ones —
+ * so their curves differ only by the defense. Runs in the worker (and in Node tests on the
+ * CPU backend). Every tensor it creates is disposed on success, cancel and error.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/load';
+import { defenderAttackerSplit, imagesToFloat } from '../data/load';
+import { argmaxRows } from '../math/metrics';
+import { createRng, shuffleInPlace, type Rng } from '../math/random';
+import { budgetSchedule } from '../math/schedule';
+import { fgsm, jacobianStep } from '../models/adversarial';
+import { buildModel } from '../models/registry';
+import { createOptimizer, predictProbabilities, shiftAugment, trainStep } from '../models/training';
+import { getDefender, type ModelStore } from './defenderProvider';
+import { Oracle } from './oracle';
+import type {
+  BackendName,
+  CurvePoint,
+  DefenseCost,
+  EngineEvent,
+  ExperimentConfig,
+  Phase,
+  RunSummary,
+  SampleAnswer,
+  ThiefScore,
+} from './protocol';
+
+export const THIEF_BATCH = 64;
+export const THIEF_LEARNING_RATE = 1e-3;
+/** Papernot et al.'s step size for Jacobian augmentation (also the reverse-sigmoid paper's). */
+export const JACOBIAN_LAMBDA = 0.1;
+/** ε answers are expensive (K gradients per query), so honest-user accuracy under ε uses fewer images. */
+export const PROTECTED_EVAL_CAP_EPSILON = 500;
+export const FGSM_EVAL_CAP = 1000;
+export const SAMPLE_STRIP = 8;
+/** A mean thief loss beyond this (or non-finite) is reported as diverged, not plotted. */
+export const DIVERGED_LOSS = 1e4;
+
+export class CancelledError extends Error {
+  constructor() {
+    super('run cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export interface RunContext {
+  runId: number;
+  dataset: Dataset;
+  backend: BackendName;
+  store: ModelStore;
+  shippedDefender: ((config: ExperimentConfig) => Promise<tf.LayersModel | null>) | null;
+  emit(event: EngineEvent): void;
+  isCancelled(): boolean;
+  /** Lets queued messages (a stop command) in; resolves on the next turn of the event loop. */
+  yieldNow(): Promise<void>;
+  now(): number;
+}
+
+/** One thief: its model, optimizer, and the answers it has collected so far (device-resident). */
+interface Thief {
+  model: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  x: tf.Tensor4D | null;
+  targets: tf.Tensor2D | null;
+  lastLoss: number | null;
+}
+
+export async function runExperiment(config: ExperimentConfig, ctx: RunContext): Promise<RunSummary> {
+  const started = ctx.now();
+  const numTensorsBefore = tf.memory().numTensors;
+  const { dataset } = ctx;
+  const [h, w, c] = dataset.shape;
+  const k = dataset.numClasses;
+  const owned: { dispose(): void }[] = [];
+  const own = <T extends { dispose(): void }>(t: T): T => {
+    owned.push(t);
+    return t;
+  };
+
+  let lastProgressAt = -Infinity;
+  let phaseStart = started;
+  const phase = (p: Phase, detail: string) => {
+    phaseStart = ctx.now();
+    lastProgressAt = -Infinity;
+    ctx.emit({ type: 'phase', runId: ctx.runId, phase: p, detail });
+  };
+  const progress = (p: Phase, done: number, total: number) => {
+    const t = ctx.now();
+    if (done < total && t - lastProgressAt < 250) return;
+    lastProgressAt = t;
+    const elapsed = t - phaseStart;
+    ctx.emit({
+      type: 'progress',
+      runId: ctx.runId,
+      phase: p,
+      done,
+      total,
+      etaMs: done > 0 ? (elapsed / done) * (total - done) : null,
+    });
+  };
+  const checkpoint = async () => {
+    await ctx.yieldNow();
+    if (ctx.isCancelled()) throw new CancelledError();
+  };
+
+  try {
+    // --- The defender -------------------------------------------------------------------
+    phase('defender', 'Loading or training the defender');
+    const { model: defender, source } = await getDefender(dataset, config, ctx.store, ctx.shippedDefender, {
+      onProgress: (d, t) => progress('defender', d, t),
+      checkpoint,
+    });
+    own(defender);
+
+    // The evaluation images: the first evalSize of the test set (its order is fixed by the data files).
+    const evalN = Math.min(config.evalSize, dataset.test.count);
+    const evalIdx = Uint32Array.from({ length: evalN }, (_, i) => i);
+    const xEval = own(tf.tensor4d(imagesToFloat(dataset.test.images, evalIdx), [evalN, h, w, c]));
+    const evalLabels = dataset.test.labels.subarray(0, evalN);
+    const defenderEvalProbs = await predictProbabilities(defender, xEval);
+    const defenderPred = argmaxRows(defenderEvalProbs, k);
+    const defenderAccuracy = fractionEqual(defenderPred, evalLabels);
+    ctx.emit({ type: 'defender', runId: ctx.runId, source, testAccuracy: defenderAccuracy });
+
+    // Honest users: the defender's accuracy as seen through the defense.
+    const protectedN = config.defense === 'epsilon' ? Math.min(evalN, PROTECTED_EVAL_CAP_EPSILON) : evalN;
+    const honest = new Oracle(defender, config, k);
+    const honestX = own(xEval.slice(0, protectedN));
+    const honestAnswers = await honest.answer(honestX);
+    const protectedAccuracy = fractionEqual(argmaxRows(honestAnswers.defended, k), evalLabels.subarray(0, protectedN));
+    await checkpoint();
+
+    // --- The attack ---------------------------------------------------------------------
+    phase('attack', `${config.attack} attack on thief ${config.substitute}`);
+    const oracle = new Oracle(defender, config, k);
+    const rng = createRng(config.seed);
+    const { attacker } = defenderAttackerSplit(dataset.train);
+    const pool = shuffleInPlace(Uint32Array.from(attacker), rng);
+    const schedule = budgetSchedule(config.budget);
+    const makeThief = (): Thief => ({
+      // The same seed for both: identical starting weights, so only the answers differ.
+      model: own(buildModel(config.substitute, { seed: config.seed + 1, inputShape: [h, w, c], numClasses: k })),
+      optimizer: own(createOptimizer('adam', THIEF_LEARNING_RATE)),
+      x: null,
+      targets: null,
+      lastLoss: null,
+    });
+    const thieves = { undefended: makeThief(), defended: makeThief() };
+    const disposeData = () => {
+      const seen = new Set<tf.Tensor>();
+      for (const t of [thieves.undefended, thieves.defended]) {
+        for (const tensor of [t.x, t.targets]) {
+          if (tensor && !seen.has(tensor)) {
+            seen.add(tensor);
+            tensor.dispose();
+          }
+        }
+      }
+    };
+    owned.push({ dispose: disposeData });
+
+    const totalSteps = schedule.reduce((sum, b) => sum + Math.ceil(b / THIEF_BATCH) * config.thiefEpochs, 0);
+    let stepsDone = 0;
+    let previousBudget = 0;
+    let lastPoint: CurvePoint | null = null;
+    const batchRng = rng.fork();
+
+    for (const budget of schedule) {
+      const fresh = budget - previousBudget;
+      if (config.attack === 'jacobian' && previousBudget > 0) {
+        // Each thief grows its own set from its own gradients: after round 0 their queries differ.
+        for (const t of [thieves.undefended, thieves.defended]) {
+          const which = t === thieves.undefended ? 'original' : 'defended';
+          const newX = augmentJacobian(t, fresh);
+          const answers = await oracle.answer(newX);
+          appendData(t, newX, toTargets(which === 'original' ? answers.original : answers.defended, config, k));
+          newX.dispose();
+        }
+      } else {
+        const newX = queryImages(config, dataset, pool, previousBudget, fresh, batchRng);
+        const answers = await oracle.answer(newX);
+        if (previousBudget === 0) ctx.emit({ type: 'samples', runId: ctx.runId, samples: sampleStrip(newX, answers, pool, dataset, config, k) });
+        const shared = config.attack !== 'jacobian';
+        appendData(thieves.undefended, newX, toTargets(answers.original, config, k), shared ? undefined : false);
+        appendData(thieves.defended, shared ? thieves.undefended.x! : newX, toTargets(answers.defended, config, k), shared);
+        newX.dispose();
+      }
+      await checkpoint();
+
+      // Train both thieves on identical batches (same order, same shifts).
+      const n = budget;
+      for (let epoch = 0; epoch < config.thiefEpochs; epoch++) {
+        const order = shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), batchRng);
+        const shiftSeed = batchRng.int(0x7fffffff);
+        const sums = { undefended: tf.scalar(0), defended: tf.scalar(0) };
+        const steps = Math.ceil(n / THIEF_BATCH);
+        for (let s = 0; s < steps; s++) {
+          const rows = order.subarray(s * THIEF_BATCH, (s + 1) * THIEF_BATCH);
+          for (const name of ['undefended', 'defended'] as const) {
+            const t = thieves[name];
+            const next = tf.tidy(() => {
+              const idx = tf.tensor1d(rows, 'int32');
+              let xb = tf.gather(t.x!, idx) as tf.Tensor4D;
+              if (config.shift > 0) xb = shiftAugment(xb, config.shift, shiftSeed + s);
+              const loss = trainStep(t.model, t.optimizer, xb, tf.gather(t.targets!, idx) as tf.Tensor2D, 'cross-entropy');
+              return tf.add(sums[name], tf.mul(loss, rows.length));
+            });
+            sums[name].dispose();
+            sums[name] = next as tf.Scalar;
+          }
+          stepsDone++;
+          progress('attack', stepsDone, totalSteps);
+          try {
+            await checkpoint();
+          } catch (e) {
+            sums.undefended.dispose();
+            sums.defended.dispose();
+            throw e;
+          }
+        }
+        // One read-back per epoch, not per step.
+        for (const name of ['undefended', 'defended'] as const) {
+          const mean = (await sums[name].data())[0] / n;
+          sums[name].dispose();
+          thieves[name].lastLoss = Number.isFinite(mean) && Math.abs(mean) < DIVERGED_LOSS ? mean : null;
+        }
+      }
+
+      const score = async (t: Thief): Promise<ThiefScore> => {
+        const pred = argmaxRows(await predictProbabilities(t.model, xEval), k);
+        return { accuracy: fractionEqual(pred, evalLabels), agreement: fractionEqual(pred, defenderPred), loss: t.lastLoss };
+      };
+      lastPoint = {
+        queries: budget,
+        undefended: await score(thieves.undefended),
+        defended: await score(thieves.defended),
+        cost: costOf(oracle),
+      };
+      ctx.emit({ type: 'point', runId: ctx.runId, point: lastPoint });
+      previousBudget = budget;
+      await checkpoint();
+    }
+
+    // --- FGSM transfer (counter-attack paper, Fig. 1 top row) ---------------------------
+    phase('fgsm', `FGSM ε = ${config.fgsmEps} crafted on each thief`);
+    const fgsmN = Math.min(evalN, FGSM_EVAL_CAP);
+    const fgsmX = own(xEval.slice(0, fgsmN));
+    const fgsmLabels = own(tf.tensor1d(Int32Array.from(evalLabels.subarray(0, fgsmN)), 'int32'));
+    const transfer = async (t: Thief) => {
+      const adv = fgsm(t.model, fgsmX, fgsmLabels, config.fgsmEps);
+      try {
+        return fractionEqual(argmaxRows(await predictProbabilities(defender, adv), k), evalLabels.subarray(0, fgsmN));
+      } finally {
+        adv.dispose();
+      }
+    };
+    const fgsmResult = {
+      undefended: await transfer(thieves.undefended),
+      defended: await transfer(thieves.defended),
+      clean: fractionEqual(defenderPred.subarray(0, fgsmN), evalLabels.subarray(0, fgsmN)),
+      epsilon: config.fgsmEps,
+    };
+    progress('fgsm', 1, 1);
+
+    const summary: RunSummary = {
+      defenderAccuracy,
+      protectedAccuracy,
+      defenderSource: source,
+      final: lastPoint!,
+      fgsm: fgsmResult,
+      queries: oracle.snapshot.queries,
+      wallMs: ctx.now() - started,
+      backend: ctx.backend,
+      numTensorsBefore,
+      numTensorsAfter: -1,
+    };
+    disposeAll(owned);
+    summary.numTensorsAfter = tf.memory().numTensors;
+    return summary;
+  } finally {
+    disposeAll(owned);
+  }
+
+  // --- helpers that close over the run ----------------------------------------------------
+  function appendData(t: Thief, x: tf.Tensor4D, targets: Float32Array, shareX?: boolean) {
+    const tTargets = tf.tensor2d(targets, [targets.length / k, k]);
+    if (shareX) {
+      // The defended thief reuses the undefended thief's (already grown) x tensor.
+      t.x = x;
+    } else {
+      const grown = t.x ? tf.concat([t.x, x]) : x.clone();
+      if (t.x) t.x.dispose();
+      t.x = grown as tf.Tensor4D;
+    }
+    const grownTargets = t.targets ? tf.concat([t.targets, tTargets]) : tTargets;
+    if (t.targets) {
+      t.targets.dispose();
+      tTargets.dispose();
+    }
+    t.targets = grownTargets as tf.Tensor2D;
+  }
+
+  function augmentJacobian(t: Thief, count: number): tf.Tensor4D {
+    return tf.tidy(() => {
+      const have = t.x!.shape[0];
+      const take = Math.min(count, have);
+      // The newest points (the whole set while it doubles) are pushed toward the boundary, each
+      // labelled with the class the oracle gave it (the argmax of what this thief was told).
+      const base = t.x!.slice(have - take, take);
+      const labels = tf.argMax(t.targets!.slice(have - take, take), 1) as tf.Tensor1D;
+      return jacobianStep(t.model, base, labels, JACOBIAN_LAMBDA);
+    });
+  }
+}
+
+/** Thief targets: the answer itself (Sample, Random, Jacobian) or its top-1 one-hot (ArgmaxSample). */
+function toTargets(answers: Float32Array, config: ExperimentConfig, k: number): Float32Array {
+  if (config.attack !== 'argmax') return answers;
+  const out = new Float32Array(answers.length);
+  const top = argmaxRows(answers, k);
+  for (let r = 0; r < top.length; r++) out[r * k + top[r]] = 1;
+  return out;
+}
+
+/** New query images for budget step [from, from + count): real pool images, or uniform noise (Random). */
+function queryImages(config: ExperimentConfig, dataset: Dataset, pool: Uint32Array, from: number, count: number, rng: Rng): tf.Tensor4D {
+  const [h, w, c] = dataset.shape;
+  if (config.attack === 'random') {
+    const pixels = new Float32Array(count * h * w * c);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = rng.next();
+    return tf.tensor4d(pixels, [count, h, w, c]);
+  }
+  if (from + count > pool.length) {
+    throw new RangeError(`the attacker's pool has ${pool.length} images; a budget of ${from + count} needs more`);
+  }
+  const idx = pool.subarray(from, from + count);
+  return tf.tensor4d(imagesToFloat(dataset.train.images, idx), [count, h, w, c]);
+}
+
+function sampleStrip(
+  x: tf.Tensor4D,
+  answers: { original: Float32Array; defended: Float32Array },
+  pool: Uint32Array,
+  dataset: Dataset,
+  config: ExperimentConfig,
+  k: number,
+): SampleAnswer[] {
+  const n = Math.min(SAMPLE_STRIP, x.shape[0]);
+  const px = dataset.shape[0] * dataset.shape[1];
+  const out: SampleAnswer[] = [];
+  const pixelsOf = config.attack === 'random' ? x.slice(0, n).mul(255).round().dataSync() : null;
+  for (let i = 0; i < n; i++) {
+    const pixels =
+      pixelsOf !== null
+        ? Array.from(pixelsOf.subarray(i * px, (i + 1) * px))
+        : Array.from(dataset.train.images.subarray(pool[i] * px, (pool[i] + 1) * px));
+    out.push({
+      pixels,
+      label: config.attack === 'random' ? -1 : dataset.train.labels[pool[i]],
+      original: Array.from(answers.original.subarray(i * k, (i + 1) * k)),
+      defended: Array.from(answers.defended.subarray(i * k, (i + 1) * k)),
+    });
+  }
+  return out;
+}
+
+function costOf(oracle: Oracle): DefenseCost {
+  const c = oracle.snapshot.cost;
+  return { argmaxUnchanged: c.argmaxUnchanged, cosine: c.cosine, mae: c.mae, kl: c.kl, minEntry: c.minEntry, meanSum: c.meanSum };
+}
+
+function fractionEqual(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return a.length === 0 ? 0 : same / a.length;
+}
+
+function disposeAll(owned: { dispose(): void }[]) {
+  while (owned.length) owned.pop()!.dispose();
+}

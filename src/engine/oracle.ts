@@ -1,0 +1,111 @@
+/**
+ * The defender behind an API. Every query returns the defender's probabilities after the active
+ * defense; the oracle also keeps the undefended answer, so the engine can train an undefended
+ * thief on exactly the same queries and report what the defense costs honest users.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { reverseSigmoidBatch } from '../math/defenses';
+import {
+  rankingPreservingUniformRandom,
+  sineNoise,
+  uniformRandomConcave,
+  uniformRandomConvex,
+  uniformRandomNoise,
+} from '../math/noiseDefenses';
+import { addToCost, emptyCost, type DefenseCostTotals } from '../math/defenseCost';
+import { createRng, type Rng } from '../math/random';
+import type { ExperimentConfig } from './protocol';
+import { predictProbabilities } from '../models/training';
+import { epsilonCounterAttack } from '../models/counterAttack';
+
+export interface OracleAnswers {
+  /** n×K softmax of the defender. */
+  original: Float32Array;
+  /** n×K answer after the defense (what the thief receives). */
+  defended: Float32Array;
+}
+
+export interface OracleStats {
+  queries: number;
+  cost: DefenseCostTotals;
+  /** ε defense only: inputs whose gradient direction was exactly zero (answered unperturbed). */
+  degenerate: number;
+  /** ε + centering only: answers whose centering did not reach |Σ − 1| < 10⁻³. */
+  centeringUnconverged: number;
+  centeringRoundsTotal: number;
+}
+
+export class Oracle {
+  private readonly rng: Rng;
+  private stats: OracleStats = { queries: 0, cost: emptyCost(), degenerate: 0, centeringUnconverged: 0, centeringRoundsTotal: 0 };
+
+  constructor(
+    private readonly defender: tf.LayersModel,
+    private readonly config: ExperimentConfig,
+    readonly numClasses: number,
+  ) {
+    // The noise baselines draw from their own stream so they do not shift the attack's draws.
+    this.rng = createRng(config.seed).fork();
+  }
+
+  get snapshot(): OracleStats {
+    return this.stats;
+  }
+
+  /** Answers a batch of queries; `x` stays owned by the caller. */
+  async answer(x: tf.Tensor4D): Promise<OracleAnswers> {
+    const k = this.numClasses;
+    let original: Float32Array;
+    let defended: Float32Array;
+    if (this.config.defense === 'epsilon') {
+      const r = await epsilonCounterAttack(this.defender, x, {
+        epsilon: this.config.epsilon,
+        direction: this.config.epsDirection,
+        renorm: this.config.renorm,
+      });
+      original = r.original;
+      defended = r.defended;
+      this.stats.degenerate += r.degenerate;
+      this.stats.centeringUnconverged += r.centeringUnconverged;
+      if (r.centeringRounds) for (const rounds of r.centeringRounds) this.stats.centeringRoundsTotal += rounds;
+    } else {
+      original = await predictProbabilities(this.defender, x);
+      defended = this.applyPointwise(original, k);
+    }
+    const n = original.length / k;
+    this.stats = { ...this.stats, queries: this.stats.queries + n, cost: addToCost(this.stats.cost, original, defended, k) };
+    return { original, defended };
+  }
+
+  /** Defenses that depend on the answer alone (not on the defender's gradients). */
+  private applyPointwise(original: Float32Array, k: number): Float32Array {
+    const c = this.config;
+    if (c.defense === 'reverse-sigmoid') return reverseSigmoidBatch(original, k, c.beta, c.gamma);
+    const out = new Float32Array(original.length);
+    for (let r = 0; r < original.length / k; r++) {
+      const y = original.subarray(r * k, (r + 1) * k);
+      let row: Float32Array;
+      switch (c.defense) {
+        case 'uniform':
+          row = uniformRandomNoise(y, c.noise, this.rng);
+          break;
+        case 'concave':
+          row = uniformRandomConcave(y, c.noise, c.rho, this.rng);
+          break;
+        case 'convex':
+          row = uniformRandomConvex(y, c.noise, c.rho, this.rng);
+          break;
+        case 'ranking':
+          row = rankingPreservingUniformRandom(y, c.noise, this.rng);
+          break;
+        case 'sine':
+          row = sineNoise(y, c.noise, c.frequency);
+          break;
+        default:
+          throw new Error(`defense ${c.defense} is not point-wise`);
+      }
+      out.set(row, r * k);
+    }
+    return out;
+  }
+}
