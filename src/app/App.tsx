@@ -1,4 +1,5 @@
 import { BackendStatus } from '../components/BackendStatus';
+import { ExperimentPanel } from '../components/ExperimentPanel';
 import { Notices } from '../components/Notices';
 import { ReverseSigmoidPanel } from '../components/ReverseSigmoidPanel';
 
@@ -15,6 +16,7 @@ export function App() {
       <Notices />
       <main>
         <ReverseSigmoidPanel />
+        <ExperimentPanel />
       </main>
       <footer className="footer">
         Defenses from “Defending Against Neural Network Model Stealing Attacks Using Deceptive Perturbations”

@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { parseHash } from '../params/codec';
 import { createAppStore } from '../store/appStore';
-import { createEngineWorker, runEngine } from '../store/engineBridge';
+import { createEngineWorker, onEngineEvent, runEngine } from '../store/engineBridge';
 import { browserUrlEnv, syncUrl } from '../store/urlSync';
 import { StoreContext } from '../components/storeContext';
 import { App } from './App';
@@ -13,6 +13,10 @@ const store = createAppStore(params, issues);
 syncUrl(store, browserUrlEnv());
 // data/ and wasm/ sit beside index.html; resolving against the document keeps sub-path hosting working.
 runEngine(store, createEngineWorker, new URL('./', document.baseURI).href);
+
+// A small handle for scripts that drive the page (npm run bench, browser tests): the store and
+// the raw engine event stream. It exposes nothing the page's own UI cannot do.
+Object.assign(window, { __modelTheftLab: { store, onEngineEvent } });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

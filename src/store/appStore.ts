@@ -5,7 +5,17 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_PARAMS, PARAMS, coerceNumberParam, type NumberParamKey, type ParamKey, type Params } from '../params/schema';
 import type { LinkIssue } from '../params/codec';
-import type { BackendAttempt, BackendName, EngineEvent } from '../engine/protocol';
+import type {
+  BackendAttempt,
+  BackendName,
+  Command,
+  CurvePoint,
+  DefenderSource,
+  EngineEvent,
+  Phase,
+  RunSummary,
+  SampleAnswer,
+} from '../engine/protocol';
 
 export type EngineStatus =
   | { state: 'starting' }
@@ -24,10 +34,55 @@ export interface Notice {
   text: string;
 }
 
+/** One row of the live thief chart, shaped when the point arrives (not in the component). */
+export interface CurveRow {
+  queries: number;
+  undefendedAccuracy: number;
+  defendedAccuracy: number;
+  undefendedAgreement: number;
+  defendedAgreement: number;
+}
+
+export interface RunState {
+  runId: number;
+  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  phase: Phase | null;
+  phaseDetail: string;
+  progress: { phase: Phase; done: number; total: number; etaMs: number | null } | null;
+  defender: { source: DefenderSource; testAccuracy: number } | null;
+  points: CurvePoint[];
+  rows: CurveRow[];
+  samples: SampleAnswer[];
+  summary: RunSummary | null;
+  error: { message: string; hint: string } | null;
+  /** The parameters the run was started with (the live ones may have moved since). */
+  config: Params | null;
+}
+
+export const IDLE_RUN: RunState = {
+  runId: 0,
+  status: 'idle',
+  phase: null,
+  phaseDetail: '',
+  progress: null,
+  defender: null,
+  points: [],
+  rows: [],
+  samples: [],
+  summary: null,
+  error: null,
+  config: null,
+};
+
 export interface AppState {
   params: Params;
   engine: EngineStatus;
   notices: Notice[];
+  run: RunState;
+  /** Set by the engine bridge; null until a worker is connected. */
+  sendCommand: ((command: Command) => void) | null;
+  startRun(): void;
+  stopRun(): void;
   setNumber(key: NumberParamKey, value: number): void;
   setEnum<K extends Exclude<ParamKey, NumberParamKey>>(key: K, value: Params[K]): void;
   resetParam(key: ParamKey): void;
@@ -48,6 +103,25 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
     return {
       params: { ...initial },
       engine: { state: 'starting' },
+      run: IDLE_RUN,
+      sendCommand: null,
+
+      startRun() {
+        const { sendCommand, params, run, engine } = get();
+        if (!sendCommand || engine.state !== 'ready') {
+          warn('The engine is not ready yet: wait for the backend badge, then press Run again.');
+          return;
+        }
+        const runId = run.runId + 1;
+        set({ run: { ...IDLE_RUN, runId, status: 'running', config: { ...params } } });
+        sendCommand({ type: 'start', runId, config: { ...params } });
+      },
+
+      stopRun() {
+        const { sendCommand, run } = get();
+        if (run.status !== 'running' || !sendCommand) return;
+        sendCommand({ type: 'stop', runId: run.runId });
+      },
       notices: initialIssues.map((i) => ({ id: ++noticeSeq, kind: 'warning' as const, text: i.message })),
 
       setNumber(key, value) {
@@ -97,9 +171,24 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
             return;
           case 'error':
             if (event.phase === 'init') set({ engine: { state: 'failed', message: event.message, hint: event.hint } });
-            else warn(`${event.message} — ${event.hint}`, 'error');
+            else if (event.runId === undefined || event.runId === get().run.runId) {
+              set((s) => ({ run: { ...s.run, status: 'error', error: { message: event.message, hint: event.hint } } }));
+            }
             return;
           case 'pong':
+          case 'bench':
+            // Benchmark results go to whoever asked (scripts/bench.ts), not into the UI state.
+            return;
+          case 'phase':
+          case 'progress':
+          case 'defender':
+          case 'point':
+          case 'samples':
+          case 'done':
+          case 'cancelled':
+            // Events of an older run (stopped or replaced) are dropped.
+            if (event.runId !== get().run.runId) return;
+            set((s) => ({ run: reduceRun(s.run, event) }));
             return;
           default: {
             const unhandled: never = event;
@@ -113,4 +202,35 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       },
     };
   });
+}
+
+type RunEvent = Extract<EngineEvent, { type: 'phase' | 'progress' | 'defender' | 'point' | 'samples' | 'done' | 'cancelled' }>;
+
+/** Folds one engine event into the run state; new arrays only on append. */
+export function reduceRun(run: RunState, event: RunEvent): RunState {
+  switch (event.type) {
+    case 'phase':
+      return { ...run, phase: event.phase, phaseDetail: event.detail, progress: null };
+    case 'progress':
+      return { ...run, progress: { phase: event.phase, done: event.done, total: event.total, etaMs: event.etaMs } };
+    case 'defender':
+      return { ...run, defender: { source: event.source, testAccuracy: event.testAccuracy } };
+    case 'point': {
+      const p = event.point;
+      const row: CurveRow = {
+        queries: p.queries,
+        undefendedAccuracy: p.undefended.accuracy,
+        defendedAccuracy: p.defended.accuracy,
+        undefendedAgreement: p.undefended.agreement,
+        defendedAgreement: p.defended.agreement,
+      };
+      return { ...run, points: [...run.points, p], rows: [...run.rows, row] };
+    }
+    case 'samples':
+      return { ...run, samples: event.samples };
+    case 'done':
+      return { ...run, status: 'done', summary: event.summary, progress: null };
+    case 'cancelled':
+      return { ...run, status: 'cancelled', progress: null };
+  }
 }

@@ -22,8 +22,19 @@ export interface EngineBridge {
   dispose(): void;
 }
 
+/** Listeners outside the store (the benchmark script, tests) that want every raw event. */
+const rawListeners = new Set<(event: EngineEvent) => void>();
+
+export function onEngineEvent(listener: (event: EngineEvent) => void): () => void {
+  rawListeners.add(listener);
+  return () => rawListeners.delete(listener);
+}
+
 export function connectEngine(store: AppStore, worker: WorkerLike, assetsBaseUrl: string): EngineBridge {
-  worker.onmessage = (e) => store.getState().applyEngineEvent(e.data);
+  worker.onmessage = (e) => {
+    store.getState().applyEngineEvent(e.data);
+    for (const listener of rawListeners) listener(e.data);
+  };
   worker.onerror = (e) => {
     store.getState().applyEngineEvent({
       type: 'error',
@@ -33,6 +44,7 @@ export function connectEngine(store: AppStore, worker: WorkerLike, assetsBaseUrl
     });
   };
   worker.postMessage({ type: 'init', assetsBaseUrl, backend: store.getState().params.backend });
+  store.setState({ sendCommand: (command) => worker.postMessage(command) });
   return {
     send: (command) => worker.postMessage(command),
     dispose: () => worker.terminate(),
@@ -48,7 +60,9 @@ export function runEngine(store: AppStore, makeWorker: () => WorkerLike, assetsB
   const unsubscribe = store.subscribe((state, prev) => {
     if (state.params.backend === prev.params.backend) return;
     bridge.dispose();
-    store.setState({ engine: { state: 'starting' } });
+    // A replaced worker takes its run with it.
+    const run = store.getState().run;
+    store.setState({ engine: { state: 'starting' }, run: run.status === 'running' ? { ...run, status: 'cancelled' } : run });
     bridge = connectEngine(store, makeWorker(), assetsBaseUrl);
   });
   return () => {

@@ -3,6 +3,8 @@
  * chart receives a stable reference until β or γ really change.
  */
 import { ambiguousBands, reverseSigmoidCurve, type Band, type ReverseSigmoidPoint } from '../math/curves';
+import { budgetSchedule } from '../math/schedule';
+import type { CurveRow, RunState } from './appStore';
 
 export interface ReverseSigmoidChartData {
   points: ReverseSigmoidPoint[];
@@ -46,4 +48,40 @@ function ticksFor([lo, hi]: [number, number]): number[] {
   const ticks: number[] = [];
   for (let t = lo; t <= hi + 1e-9; t += TICK) ticks.push(Math.round(t / TICK) * TICK);
   return ticks;
+}
+
+export interface ThiefChartData {
+  rows: CurveRow[];
+  /** Fixed from the budget, so the axis does not rescale as points stream in. */
+  xDomain: [number, number];
+  xTicks: number[];
+  defenderAccuracy: number | null;
+  chance: number;
+}
+
+const thiefMemo = new WeakMap<object, ThiefChartData>();
+
+/** Chart data for the thief curves; memoised on the run object (a new one on every event). */
+export function selectThiefChart(run: RunState, numClasses = 10): ThiefChartData {
+  const hit = thiefMemo.get(run);
+  if (hit) return hit;
+  const budget = run.config?.budget ?? 19200;
+  const schedule = budgetSchedule(budget);
+  const data: ThiefChartData = {
+    rows: run.rows,
+    xDomain: [schedule[0], budget],
+    xTicks: schedule,
+    defenderAccuracy: run.defender?.testAccuracy ?? null,
+    chance: 1 / numClasses,
+  };
+  thiefMemo.set(run, data);
+  return data;
+}
+
+/** "3 min 20 s", "45 s": an ETA a person can read at a glance. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '…';
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }

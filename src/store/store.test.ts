@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
 import { runEngine, type WorkerLike } from './engineBridge';
-import { selectReverseSigmoidChart } from './selectors';
+import { formatDuration, selectReverseSigmoidChart, selectThiefChart } from './selectors';
 import { syncUrl, URL_WRITE_DELAY_MS, type UrlEnv } from './urlSync';
 import { DEFAULT_PARAMS } from '../params/schema';
 import type { Command, EngineEvent } from '../engine/protocol';
@@ -144,5 +144,72 @@ describe('selectors', () => {
     expect(b.points).toHaveLength(401);
     // With γ < 1 the defended curve folds near y = 0: at least one ambiguous band.
     expect(b.ambiguous.length).toBeGreaterThan(0);
+  });
+});
+
+describe('run slice', () => {
+  const point = (queries: number, acc: number) => ({
+    queries,
+    undefended: { accuracy: acc, agreement: acc, loss: 0.5 },
+    defended: { accuracy: acc / 2, agreement: acc / 2, loss: 1.5 },
+    cost: { argmaxUnchanged: 1, cosine: 0.4, mae: 0.17, kl: 3.2, minEntry: 0, meanSum: 1 },
+  });
+
+  function readyStore() {
+    const store = createAppStore({ ...DEFAULT_PARAMS, budget: 300 });
+    const w = new FakeWorker();
+    runEngine(store, () => w, 'http://x/');
+    w.emit(ready);
+    return { store, w };
+  }
+
+  it('refuses to start before the engine is ready, with a message', () => {
+    const store = createAppStore();
+    store.getState().startRun();
+    expect(store.getState().run.status).toBe('idle');
+    expect(store.getState().notices.at(-1)?.text).toMatch(/not ready/);
+  });
+
+  it('starts with the current parameters, appends one chart row per point, and finishes', () => {
+    const { store, w } = readyStore();
+    store.getState().startRun();
+    expect(w.sent.at(-1)).toEqual({ type: 'start', runId: 1, config: { ...DEFAULT_PARAMS, budget: 300 } });
+    expect(store.getState().run).toMatchObject({ status: 'running', runId: 1 });
+    w.emit({ type: 'phase', runId: 1, phase: 'attack', detail: 'x' });
+    w.emit({ type: 'progress', runId: 1, phase: 'attack', done: 3, total: 10, etaMs: 700 });
+    expect(store.getState().run.progress).toEqual({ phase: 'attack', done: 3, total: 10, etaMs: 700 });
+    w.emit({ type: 'point', runId: 1, point: point(150, 0.6) });
+    const rowsAfterOne = store.getState().run.rows;
+    w.emit({ type: 'point', runId: 1, point: point(300, 0.8) });
+    expect(store.getState().run.rows).toEqual([
+      { queries: 150, undefendedAccuracy: 0.6, defendedAccuracy: 0.3, undefendedAgreement: 0.6, defendedAgreement: 0.3 },
+      { queries: 300, undefendedAccuracy: 0.8, defendedAccuracy: 0.4, undefendedAgreement: 0.8, defendedAgreement: 0.4 },
+    ]);
+    // Append-only: the earlier array was not mutated (charts keep stable references).
+    expect(rowsAfterOne).toHaveLength(1);
+    const chart = selectThiefChart(store.getState().run);
+    expect(chart.xTicks).toEqual([150, 300]);
+    expect(selectThiefChart(store.getState().run)).toBe(chart);
+  });
+
+  it('drops events of an older run after stop + restart', () => {
+    const { store, w } = readyStore();
+    store.getState().startRun();
+    store.getState().stopRun();
+    expect(w.sent.at(-1)).toEqual({ type: 'stop', runId: 1 });
+    w.emit({ type: 'cancelled', runId: 1, numTensors: 0 });
+    expect(store.getState().run.status).toBe('cancelled');
+    store.getState().startRun();
+    // A late point from run 1 must not appear in run 2's chart.
+    w.emit({ type: 'point', runId: 1, point: point(150, 0.9) });
+    expect(store.getState().run).toMatchObject({ runId: 2, status: 'running', rows: [] });
+    w.emit({ type: 'error', runId: 2, phase: 'run', message: 'out of memory', hint: 'lower the budget' });
+    expect(store.getState().run).toMatchObject({ status: 'error', error: { message: 'out of memory', hint: 'lower the budget' } });
+  });
+
+  it('formats ETAs for people', () => {
+    expect(formatDuration(null)).toBe('…');
+    expect(formatDuration(4400)).toBe('4 s');
+    expect(formatDuration(200_000)).toBe('3 min 20 s');
   });
 });

@@ -12,6 +12,9 @@ import {
 } from 'recharts';
 import type { ReverseSigmoidChartData } from '../../store/selectors';
 
+/** Legend in drawing order (recharts sorts alphabetically by default). */
+const LEGEND_ORDER = ['y', 'unnormalized', 'r', 'normalized'];
+
 const fmt = (v: number) => v.toFixed(2);
 const TICKS = [0, 0.25, 0.5, 0.75, 1];
 
@@ -95,7 +98,7 @@ export function ReverseSigmoidChart({ data }: { data: ReverseSigmoidChartData })
             labelFormatter={(y) => `y = ${Number(y).toFixed(3)}`}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
           />
-          <Legend verticalAlign="top" height={44} wrapperStyle={{ fontSize: '0.85rem' }} />
+          <Legend verticalAlign="top" height={44} itemSorter={(item) => LEGEND_ORDER.indexOf(String(item.dataKey))} wrapperStyle={{ fontSize: '0.85rem' }} />
         </LineChart>
       </ResponsiveContainer>
     </figure>

@@ -1,0 +1,66 @@
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { ThiefChartData } from '../../store/selectors';
+
+/** Legend in drawing order (recharts sorts alphabetically by default). */
+const LEGEND_ORDER = ['undefendedAccuracy', 'defendedAccuracy', 'undefendedAgreement', 'defendedAgreement'];
+
+const pct = (v: number) => `${Math.round(v * 100)}%`;
+
+/** The thieves' test accuracy (solid) and agreement with the defender (dashed) against queries. */
+export function SubstituteAccuracyChart({ data }: { data: ThiefChartData }) {
+  return (
+    <figure className="chart chart-thief" data-testid="thief-chart" aria-label="Thief accuracy against queries">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data.rows} margin={{ top: 8, right: 16, bottom: 24, left: 4 }}>
+          <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
+          <XAxis
+            dataKey="queries"
+            type="number"
+            scale="log"
+            domain={data.xDomain}
+            ticks={data.xTicks}
+            allowDataOverflow
+            stroke="var(--axis)"
+            tickFormatter={(q: number) => q.toLocaleString('en-US')}
+            label={{ value: 'queries the thief paid for (log scale)', position: 'insideBottom', offset: -14, fill: 'var(--muted)' }}
+          />
+          <YAxis type="number" domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} tickFormatter={pct} stroke="var(--axis)" width={44} />
+          {data.defenderAccuracy !== null && (
+            <ReferenceLine
+              y={data.defenderAccuracy}
+              stroke="var(--identity)"
+              strokeDasharray="4 4"
+              label={{ value: `defender ${pct(data.defenderAccuracy)}`, position: 'insideBottomRight', fill: 'var(--muted)', fontSize: 12 }}
+            />
+          )}
+          <ReferenceLine
+            y={data.chance}
+            stroke="var(--axis)"
+            strokeDasharray="1 3"
+            label={{ value: `chance ${pct(data.chance)}`, position: 'insideTopRight', fill: 'var(--muted)', fontSize: 12 }}
+          />
+          <Line dataKey="undefendedAccuracy" name="thief, no defense: accuracy" stroke="var(--accent)" strokeWidth={2.5} dot isAnimationActive={false} className="line-undefended" />
+          <Line dataKey="defendedAccuracy" name="thief, defended: accuracy" stroke="var(--defended)" strokeWidth={2.5} dot isAnimationActive={false} className="line-defended" />
+          <Line dataKey="undefendedAgreement" name="no defense: agreement" stroke="var(--accent)" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
+          <Line dataKey="defendedAgreement" name="defended: agreement" stroke="var(--defended)" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
+          <Tooltip
+            formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))}
+            labelFormatter={(q) => `${Number(q).toLocaleString('en-US')} queries`}
+            contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
+          />
+          <Legend verticalAlign="top" height={44} itemSorter={(item) => LEGEND_ORDER.indexOf(String(item.dataKey))} wrapperStyle={{ fontSize: '0.85rem' }} />
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
