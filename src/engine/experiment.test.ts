@@ -138,4 +138,20 @@ describe('runExperiment on real MNIST slices (WASM backend, Node)', () => {
     expect(summary.queries).toBe(150 + 2 * 150 + 2 * 300);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it.each(['mse', 'rs-layer', 'inversion', 'argmax', 'random'] as const)('the %s attack runs end to end and leaks nothing', async (attack) => {
+    const before = tf.memory().numTensors;
+    const ctx = context();
+    const summary = await runExperiment({ ...CONFIG, attack, budget: 150, thiefEpochs: 1 }, ctx);
+    expect(points(ctx.events)).toHaveLength(1);
+    const p = summary.final;
+    for (const v of [p.undefended.accuracy, p.defended.accuracy, summary.fgsm.undefended, summary.fgsm.defended]) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    if (attack === 'inversion') {
+      expect(ctx.events.some((e) => e.type === 'phase' && /inversion MLP on \d+ answer pairs/.test(e.detail))).toBe(true);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

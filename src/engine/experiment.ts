@@ -12,7 +12,8 @@ import { createRng, shuffleInPlace, type Rng } from '../math/random';
 import { budgetSchedule } from '../math/schedule';
 import { fgsm, jacobianStep } from '../models/adversarial';
 import { buildModel } from '../models/registry';
-import { createOptimizer, predictProbabilities, shiftAugment, trainStep } from '../models/training';
+import { createOptimizer, mseOnProbabilities, predictProbabilities, shiftAugment, softCrossEntropy } from '../models/training';
+import { invertAnswers, sameDefenseLayerLoss, trainInversionMlp, trainStepWithLoss } from '../models/defenseAware';
 import { getDefender, type ModelStore } from './defenderProvider';
 import { Oracle } from './oracle';
 import type {
@@ -37,6 +38,11 @@ export const FGSM_EVAL_CAP = 1000;
 export const SAMPLE_STRIP = 8;
 /** A mean thief loss beyond this (or non-finite) is reported as diverged, not plotted. */
 export const DIVERGED_LOSS = 1e4;
+/** Reverse-sigmoid Sec. IV-D: the inversion MLP learns from 16,670 (defended, honest) pairs. */
+export const INVERSION_PAIRS = 16670;
+/** ε answers cost K gradients each, so the ε inversion attack learns from fewer pairs. */
+export const INVERSION_PAIRS_EPSILON = 1000;
+export const INVERSION_EPOCHS = 5;
 
 export class CancelledError extends Error {
   constructor() {
@@ -148,6 +154,22 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       lastLoss: null,
     });
     const thieves = { undefended: makeThief(), defended: makeThief() };
+    const loss = thiefLoss(config);
+
+    // Inversion attack: the thief knows the defense and its parameters, so it can produce
+    // (defended, honest) pairs on its own images (the paper's assumption; not billed as queries)
+    // and learn to map answers back. Only the defended thief's answers are inverted.
+    let inversion: tf.LayersModel | null = null;
+    if (config.attack === 'inversion') {
+      const pairs = Math.min(pool.length, config.defense === 'epsilon' ? INVERSION_PAIRS_EPSILON : INVERSION_PAIRS);
+      ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'attack', detail: `Training the inversion MLP on ${pairs} answer pairs` });
+      const knowledge = new Oracle(defender, config, k);
+      const pairX = tf.tensor4d(imagesToFloat(dataset.train.images, pool.subarray(pool.length - pairs)), [pairs, h, w, c]);
+      const pairAnswers = await knowledge.answer(pairX).finally(() => pairX.dispose());
+      inversion = own(await trainInversionMlp(pairAnswers.defended, pairAnswers.original, k, { epochs: INVERSION_EPOCHS, seed: config.seed, checkpoint }));
+    }
+    const defendedTargets = async (answers: Float32Array) =>
+      inversion ? invertAnswers(inversion, answers, k) : toTargets(answers, config, k);
     const disposeData = () => {
       const seen = new Set<tf.Tensor>();
       for (const t of [thieves.undefended, thieves.defended]) {
@@ -184,7 +206,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
         if (previousBudget === 0) ctx.emit({ type: 'samples', runId: ctx.runId, samples: sampleStrip(newX, answers, pool, dataset, config, k) });
         const shared = config.attack !== 'jacobian';
         appendData(thieves.undefended, newX, toTargets(answers.original, config, k), shared ? undefined : false);
-        appendData(thieves.defended, shared ? thieves.undefended.x! : newX, toTargets(answers.defended, config, k), shared);
+        appendData(thieves.defended, shared ? thieves.undefended.x! : newX, await defendedTargets(answers.defended), shared);
         newX.dispose();
       }
       await checkpoint();
@@ -204,8 +226,8 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
               const idx = tf.tensor1d(rows, 'int32');
               let xb = tf.gather(t.x!, idx) as tf.Tensor4D;
               if (config.shift > 0) xb = shiftAugment(xb, config.shift, shiftSeed + s);
-              const loss = trainStep(t.model, t.optimizer, xb, tf.gather(t.targets!, idx) as tf.Tensor2D, 'cross-entropy');
-              return tf.add(sums[name], tf.mul(loss, rows.length));
+              const stepLoss = trainStepWithLoss(t.model, t.optimizer, xb, tf.gather(t.targets!, idx) as tf.Tensor2D, loss);
+              return tf.add(sums[name], tf.mul(stepLoss, rows.length));
             });
             sums[name].dispose();
             sums[name] = next as tf.Scalar;
@@ -315,6 +337,17 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
   }
 }
 
+/**
+ * The thief's training loss: cross-entropy on the answers, MSE on probabilities (defense-aware
+ * "MSE loss"), or cross-entropy through the same reverse-sigmoid layer with the defender's β, γ
+ * (defense-aware "same defense layer"; the thief assumes a reverse sigmoid whatever the defense).
+ */
+function thiefLoss(config: ExperimentConfig): (logits: tf.Tensor2D, targets: tf.Tensor2D) => tf.Scalar {
+  if (config.attack === 'mse') return mseOnProbabilities;
+  if (config.attack === 'rs-layer') return (logits, targets) => sameDefenseLayerLoss(logits, targets, config.beta, config.gamma);
+  return softCrossEntropy;
+}
+
 /** Thief targets: the answer itself (Sample, Random, Jacobian) or its top-1 one-hot (ArgmaxSample). */
 function toTargets(answers: Float32Array, config: ExperimentConfig, k: number): Float32Array {
   if (config.attack !== 'argmax') return answers;
@@ -350,7 +383,12 @@ function sampleStrip(
   const n = Math.min(SAMPLE_STRIP, x.shape[0]);
   const px = dataset.shape[0] * dataset.shape[1];
   const out: SampleAnswer[] = [];
-  const pixelsOf = config.attack === 'random' ? x.slice(0, n).mul(255).round().dataSync() : null;
+  let pixelsOf: Float32Array | Int32Array | Uint8Array | null = null;
+  if (config.attack === 'random') {
+    const grey = tf.tidy(() => x.slice(0, n).mul(255).round());
+    pixelsOf = grey.dataSync();
+    grey.dispose();
+  }
   for (let i = 0; i < n; i++) {
     const pixels =
       pixelsOf !== null

@@ -45,7 +45,7 @@ export type DatasetChoice = (typeof DATASETS)[number];
 export const SUBSTITUTES = ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'simple'] as const;
 export type SubstituteChoice = (typeof SUBSTITUTES)[number];
 
-export const ATTACKS = ['sample', 'argmax', 'random', 'jacobian'] as const;
+export const ATTACKS = ['sample', 'argmax', 'random', 'jacobian', 'rs-layer', 'mse', 'inversion'] as const;
 export type AttackChoice = (typeof ATTACKS)[number];
 
 export const DEFENSES = ['reverse-sigmoid', 'epsilon', 'uniform', 'concave', 'convex', 'ranking', 'sine'] as const;
@@ -99,6 +99,9 @@ export const PARAMS = {
       argmax: 'ArgmaxSample (real images, top label only)',
       random: 'Random (noise images)',
       jacobian: 'Jacobian augmentation (Papernot)',
+      'rs-layer': 'Defense-aware: same defense layer',
+      mse: 'Defense-aware: MSE loss',
+      inversion: 'Defense-aware: inversion MLP',
     },
     default: 'sample',
     help: 'How the thief chooses its queries and what it learns from the answers.',
