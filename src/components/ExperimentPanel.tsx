@@ -86,7 +86,7 @@ export function ExperimentPanel() {
             <ParamSlider param="seed" />
           </details>
           <div className="run-buttons">
-            <button type="button" className="primary" onClick={startRun} disabled={!engineReady || running}>
+            <button type="button" className="primary" onClick={() => startRun()} disabled={!engineReady || running}>
               {run.status === 'idle' ? 'Run the theft' : 'Run again'}
             </button>
             <button type="button" onClick={stopRun} disabled={!running}>
@@ -117,7 +117,17 @@ export function ExperimentPanel() {
             )}
             {run.defender && (
               <p className="defender-line" data-testid="defender-line">
-                Defender: {(run.defender.testAccuracy * 100).toFixed(1)}% test accuracy, {SOURCE_LABEL[run.defender.source]}.
+                Defender: {(run.defender.testAccuracy * 100).toFixed(1)}% test accuracy, {SOURCE_LABEL[run.defender.source]}.{' '}
+                {!running && (
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => startRun({ retrainDefender: true })}
+                    title="Train the defender from scratch in this browser (minutes without a GPU), then run again"
+                  >
+                    Retrain it
+                  </button>
+                )}
               </p>
             )}
           </div>

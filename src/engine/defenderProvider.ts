@@ -91,12 +91,15 @@ export async function getDefender(
   store: ModelStore,
   shipped: ((config: ExperimentConfig) => Promise<tf.LayersModel | null>) | null,
   hooks: TrainHooks,
+  retrain = false,
 ): Promise<DefenderResult> {
   const key = defenderKey(config);
-  const cached = await store.load(key).catch(() => null);
-  if (cached) return { model: cached, source: 'cache' };
-  const fromSite = shipped ? await shipped(config).catch(() => null) : null;
-  if (fromSite) return { model: fromSite, source: 'shipped' };
+  if (!retrain) {
+    const cached = await store.load(key).catch(() => null);
+    if (cached) return { model: cached, source: 'cache' };
+    const fromSite = shipped ? await shipped(config).catch(() => null) : null;
+    if (fromSite) return { model: fromSite, source: 'shipped' };
+  }
   const model = await trainDefender(dataset, config, hooks);
   // A full disk or private mode must not fail the run: the defender just is not cached.
   await store.save(key, model).catch(() => undefined);

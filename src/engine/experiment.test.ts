@@ -100,6 +100,14 @@ describe('runExperiment on real MNIST slices (WASM backend, Node)', () => {
     expect(again.fgsm).toEqual(first.fgsm);
   });
 
+  it('"retrain" ignores the cached defender and trains a fresh one', async () => {
+    const ctx = context({ retrainDefender: true });
+    const summary = await runExperiment({ ...CONFIG, budget: 150, thiefEpochs: 1 }, ctx);
+    expect(summary.defenderSource).toBe('trained');
+    const defenderEvent = ctx.events.find((e) => e.type === 'defender');
+    expect(defenderEvent?.type === 'defender' && defenderEvent.source).toBe('trained');
+  });
+
   it('a stop is honoured at the next step, and the cancelled run leaves no tensors behind', async () => {
     const before = tf.memory().numTensors;
     let yields = 0;

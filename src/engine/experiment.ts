@@ -57,6 +57,8 @@ export interface RunContext {
   backend: BackendName;
   store: ModelStore;
   shippedDefender: ((config: ExperimentConfig) => Promise<tf.LayersModel | null>) | null;
+  /** Train the defender afresh (and replace the cached one), ignoring cache and shipped weights. */
+  retrainDefender?: boolean;
   emit(event: EngineEvent): void;
   isCancelled(): boolean;
   /** Lets queued messages (a stop command) in; resolves on the next turn of the event loop. */
@@ -117,7 +119,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     const { model: defender, source } = await getDefender(dataset, config, ctx.store, ctx.shippedDefender, {
       onProgress: (d, t) => progress('defender', d, t),
       checkpoint,
-    });
+    }, ctx.retrainDefender ?? false);
     own(defender);
 
     // The evaluation images: the first evalSize of the test set (its order is fixed by the data files).

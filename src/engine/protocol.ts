@@ -86,7 +86,7 @@ export type Command =
       assetsBaseUrl: string;
       backend: BackendPreference;
     }
-  | { type: 'start'; runId: number; config: ExperimentConfig }
+  | { type: 'start'; runId: number; config: ExperimentConfig; /** Ignore cached and shipped weights. */ retrainDefender?: boolean }
   | { type: 'stop'; runId: number }
   | { type: 'bench'; runId: number; models: string[]; batch: number; maxSteps: number; maxMs: number }
   | { type: 'ping'; sentAt: number };

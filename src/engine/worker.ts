@@ -76,7 +76,7 @@ function dataset(id: DatasetId, runId: number): Promise<Dataset> {
   return pending;
 }
 
-async function start(runId: number, rawConfig: unknown): Promise<void> {
+async function start(runId: number, rawConfig: unknown, retrainDefender: boolean): Promise<void> {
   if (active) {
     active.cancelled = true;
     await active.finished;
@@ -104,6 +104,7 @@ async function start(runId: number, rawConfig: unknown): Promise<void> {
         backend,
         store,
         shippedDefender: shippedDefenderLoader(assetsBaseUrl),
+        retrainDefender,
         emit: post,
         isCancelled: () => run.cancelled,
         yieldNow,
@@ -140,7 +141,7 @@ async function handle(cmd: Command): Promise<void> {
       if (!initialised) initialised = init(cmd);
       return;
     case 'start':
-      await start(cmd.runId, cmd.config);
+      await start(cmd.runId, cmd.config, cmd.retrainDefender ?? false);
       return;
     case 'stop':
       if (active && active.runId === cmd.runId) active.cancelled = true;

@@ -81,7 +81,7 @@ export interface AppState {
   run: RunState;
   /** Set by the engine bridge; null until a worker is connected. */
   sendCommand: ((command: Command) => void) | null;
-  startRun(): void;
+  startRun(opts?: { retrainDefender?: boolean }): void;
   stopRun(): void;
   setNumber(key: NumberParamKey, value: number): void;
   setEnum<K extends Exclude<ParamKey, NumberParamKey>>(key: K, value: Params[K]): void;
@@ -106,7 +106,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       run: IDLE_RUN,
       sendCommand: null,
 
-      startRun() {
+      startRun(opts = {}) {
         const { sendCommand, params, run, engine } = get();
         if (!sendCommand || engine.state !== 'ready') {
           warn('The engine is not ready yet: wait for the backend badge, then press Run again.');
@@ -114,7 +114,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
         }
         const runId = run.runId + 1;
         set({ run: { ...IDLE_RUN, runId, status: 'running', config: { ...params } } });
-        sendCommand({ type: 'start', runId, config: { ...params } });
+        sendCommand({ type: 'start', runId, config: { ...params }, retrainDefender: opts.retrainDefender ?? false });
       },
 
       stopRun() {

@@ -173,7 +173,7 @@ describe('run slice', () => {
   it('starts with the current parameters, appends one chart row per point, and finishes', () => {
     const { store, w } = readyStore();
     store.getState().startRun();
-    expect(w.sent.at(-1)).toEqual({ type: 'start', runId: 1, config: { ...DEFAULT_PARAMS, budget: 300 } });
+    expect(w.sent.at(-1)).toEqual({ type: 'start', runId: 1, config: { ...DEFAULT_PARAMS, budget: 300 }, retrainDefender: false });
     expect(store.getState().run).toMatchObject({ status: 'running', runId: 1 });
     w.emit({ type: 'phase', runId: 1, phase: 'attack', detail: 'x' });
     w.emit({ type: 'progress', runId: 1, phase: 'attack', done: 3, total: 10, etaMs: 700 });

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { loadRealDataset } from '../data/testing';
+import { imagesToFloat } from '../data/load';
+import type { DatasetId } from '../data/manifest';
+import { argmaxRows } from '../math/metrics';
+import { useWasmBackendInNode } from '../models/testing';
+import { predictProbabilities } from '../models/training';
+import { DEFAULT_PARAMS } from '../params/schema';
+import { defenderKey } from './defenderProvider';
+
+const MODELS = resolve(import.meta.dirname, '../../public/models');
+const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as {
+  models: { key: string; path: string; dataset: DatasetId; testAccuracy: number; testImages: number }[];
+};
+/** The issue's targets for the default defender. */
+const TARGET: Record<DatasetId, number> = { mnist: 0.985, 'fashion-mnist': 0.88 };
+
+function loadFromDisk(path: string): Promise<tf.LayersModel> {
+  const json = JSON.parse(readFileSync(join(MODELS, path), 'utf8'));
+  const dir = join(MODELS, path, '..');
+  const weightSpecs = json.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights);
+  const buffers = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFileSync(join(dir, p))));
+  const weightData = new Uint8Array(Buffer.concat(buffers)).buffer;
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+}
+
+describe('shipped pretrained defenders', () => {
+  beforeAll(useWasmBackendInNode);
+
+  it('ships one for each data set with the default settings', () => {
+    for (const dataset of ['mnist', 'fashion-mnist'] as const) {
+      expect(manifest.models.map((m) => m.key)).toContain(defenderKey({ ...DEFAULT_PARAMS, dataset }));
+    }
+  });
+
+  for (const entry of manifest.models) {
+    it(`${entry.key} loads and reaches its stated accuracy on the full test set`, async () => {
+      const before = tf.memory().numTensors;
+      const data = await loadRealDataset(entry.dataset);
+      const model = await loadFromDisk(entry.path);
+      const [h, w, c] = data.shape;
+      const x = tf.tensor4d(imagesToFloat(data.test.images), [data.test.count, h, w, c]);
+      const pred = argmaxRows(await predictProbabilities(model, x), data.numClasses);
+      x.dispose();
+      model.dispose();
+      let correct = 0;
+      for (let i = 0; i < pred.length; i++) if (pred[i] === data.test.labels[i]) correct++;
+      const accuracy = correct / pred.length;
+      expect(pred.length).toBe(entry.testImages);
+      // The same weights on the same backend: identical up to float rounding at a tie or two.
+      expect(Math.abs(accuracy - entry.testAccuracy)).toBeLessThanOrEqual(0.0005);
+      expect(accuracy).toBeGreaterThanOrEqual(TARGET[entry.dataset]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+});
