@@ -74,6 +74,7 @@ export function ExperimentPanel() {
           <EnumSelect param="attack" disabled={running} />
           <EnumSelect param="substitute" disabled={running} />
           <EnumSelect param="defense" disabled={running} />
+          <EnumSelect param="cleaning" disabled={running} />
           <DefenseParams />
           <details className="more-settings">
             <summary>More settings</summary>

@@ -9,6 +9,7 @@ export function RunResults() {
   const last = run.points.at(-1);
   if (!last) return <p className="hint results-empty">Results appear here after the first budget step.</p>;
   const s = run.summary;
+  const diverged = (['undefended', 'defended'] as const).filter((side) => last[side].loss === null);
   return (
     <div className="results" data-testid="run-results">
       <table className="with-row-headers">
@@ -36,6 +37,13 @@ export function RunResults() {
           </tr>
         </tbody>
       </table>
+      {diverged.length > 0 && (
+        <p className="warning" role="status" data-testid="diverged">
+          The {diverged.join(' and ')} thief&apos;s training loss diverged: its targets are not probabilities (smallest
+          entry {last.cost.minEntry.toFixed(4)}, mean sum {last.cost.meanSum.toFixed(4)}), so cross-entropy has no
+          minimum. Its curve shows what the broken model predicts; a cleaning thief avoids this.
+        </p>
+      )}
       <table>
         <caption>What the defense costs honest users</caption>
         <thead>
@@ -45,6 +53,7 @@ export function RunResults() {
             <th scope="col">MAE / dim</th>
             <th scope="col">KL(y‖ŷ)</th>
             <th scope="col">protected accuracy</th>
+            <th scope="col">answer sum / min entry</th>
           </tr>
         </thead>
         <tbody>
@@ -54,6 +63,9 @@ export function RunResults() {
             <td>{num(last.cost.mae)}</td>
             <td>{num(last.cost.kl)}</td>
             <td>{s ? pct(s.protectedAccuracy) : '…'}</td>
+            <td>
+              {last.cost.meanSum.toFixed(3)} / {last.cost.minEntry.toFixed(3)}
+            </td>
           </tr>
         </tbody>
       </table>

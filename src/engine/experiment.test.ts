@@ -6,7 +6,7 @@ import { DEFAULT_PARAMS } from '../params/schema';
 import { budgetSchedule } from '../math/schedule';
 import { memoryStore } from './defenderProvider';
 import { useWasmBackendInNode } from '../models/testing';
-import { CancelledError, runExperiment, type RunContext } from './experiment';
+import { CancelledError, cleanAnswers, runExperiment, type RunContext } from './experiment';
 import type { CurvePoint, EngineEvent, ExperimentConfig } from './protocol';
 
 // Small slices of real MNIST on the WASM backend in Node (CPU only, no GPU): the defender (the real
@@ -160,6 +160,27 @@ describe('runExperiment on real MNIST slices (WASM backend, Node)', () => {
     if (attack === 'inversion') {
       expect(ctx.events.some((e) => e.type === 'phase' && /inversion MLP on \d+ answer pairs/.test(e.detail))).toBe(true);
     }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('cleanAnswers clips to [0, 1] and renormalises (hand values)', () => {
+    const out = cleanAnswers(new Float32Array([1.1, -0.1, 0, 0.5, 0.6, -0.1, -1, -1, -1]), 3);
+    const want = [1, 0, 0, 0.5 / 1.1, 0.6 / 1.1, 0, 1 / 3, 1 / 3, 1 / 3];
+    want.forEach((v, i) => expect(out[i]).toBeCloseTo(v, 6));
+  });
+
+  it('raw ε answers leave [0, 1] (reported), and a cleaning thief still trains on finite losses', async () => {
+    const before = tf.memory().numTensors;
+    const ctx = context();
+    const summary = await runExperiment(
+      { ...CONFIG, defense: 'epsilon', epsilon: 0.1, renorm: 'none', cleaning: 'clean', budget: 150, thiefEpochs: 1, evalSize: 100 },
+      ctx,
+    );
+    // ε = 0.1 pushes the smallest probabilities below 0: the cost table shows it.
+    expect(summary.final.cost.minEntry).toBeLessThan(0);
+    expect(summary.final.cost.minEntry).toBeGreaterThanOrEqual(-0.1 - 1e-6);
+    expect(summary.final.defended.loss).not.toBeNull();
+    expect(Number.isFinite(summary.final.defended.loss!)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -350,12 +350,28 @@ function thiefLoss(config: ExperimentConfig): (logits: tf.Tensor2D, targets: tf.
   return softCrossEntropy;
 }
 
-/** Thief targets: the answer itself (Sample, Random, Jacobian) or its top-1 one-hot (ArgmaxSample). */
+/**
+ * Thief targets: the answer itself (Sample, Random, Jacobian) or its top-1 one-hot (ArgmaxSample).
+ * A cleaning thief first clips each answer to [0, 1] and renormalises it (counter-attack paper:
+ * raw ε answers can be negative, which makes a cross-entropy thief's loss unbounded below).
+ */
 function toTargets(answers: Float32Array, config: ExperimentConfig, k: number): Float32Array {
+  if (config.cleaning === 'clean') answers = cleanAnswers(answers, k);
   if (config.attack !== 'argmax') return answers;
   const out = new Float32Array(answers.length);
   const top = argmaxRows(answers, k);
   for (let r = 0; r < top.length; r++) out[r * k + top[r]] = 1;
+  return out;
+}
+
+/** Clip to [0, 1] and rescale each row to sum 1 (uniform if nothing is left). */
+export function cleanAnswers(answers: Float32Array, k: number): Float32Array {
+  const out = new Float32Array(answers.length);
+  for (let r = 0; r < answers.length / k; r++) {
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += out[r * k + j] = Math.min(1, Math.max(0, answers[r * k + j]));
+    for (let j = 0; j < k; j++) out[r * k + j] = sum > 0 ? out[r * k + j] / sum : 1 / k;
+  }
   return out;
 }
 

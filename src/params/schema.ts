@@ -54,6 +54,9 @@ export type DefenseChoice = (typeof DEFENSES)[number];
 export const RENORMS = ['none', 'centering', 'winner-takes-all'] as const;
 export type RenormChoice = (typeof RENORMS)[number];
 
+export const CLEANING = ['naive', 'clean'] as const;
+export type CleaningChoice = (typeof CLEANING)[number];
+
 export const EPS_DIRECTIONS = ['onehot', 'at-y'] as const;
 export type EpsDirectionChoice = (typeof EPS_DIRECTIONS)[number];
 
@@ -141,6 +144,15 @@ export const PARAMS = {
     default: 'onehot',
     help: 'Where the ε direction is evaluated; at y itself the gradient is exactly zero, so the top class is used.',
   } satisfies EnumParamSpec<EpsDirectionChoice>,
+  cleaning: {
+    kind: 'enum',
+    urlKey: 'clean',
+    word: 'Thief cleans answers',
+    options: CLEANING,
+    optionLabels: { naive: 'No: trains on answers as received', clean: 'Yes: clip to [0, 1] and renormalise first' },
+    default: 'naive',
+    help: 'A careful thief repairs answers that are not probabilities (raw ε answers can be negative) before training on them.',
+  } satisfies EnumParamSpec<CleaningChoice>,
   seed: {
     kind: 'number',
     urlKey: 'seed',
@@ -322,6 +334,7 @@ export const paramsSchema = z.object({
   defense: z.enum(DEFENSES),
   renorm: z.enum(RENORMS),
   epsDirection: z.enum(EPS_DIRECTIONS),
+  cleaning: z.enum(CLEANING),
   seed: numberField(PARAMS.seed),
   beta: numberField(PARAMS.beta),
   gamma: numberField(PARAMS.gamma),
