@@ -60,12 +60,18 @@ export interface ThiefChartData {
 }
 
 const thiefMemo = new WeakMap<object, ThiefChartData>();
+const NO_ROWS: CurveRow[] = [];
 
-/** Chart data for the thief curves; memoised on the run object (a new one on every event). */
+/**
+ * Chart data for the thief curves, memoised on what the chart draws: the rows array (new only
+ * when a point arrives), the budget and the defender's accuracy. Progress events replace the run
+ * object several times a second; they must not re-render the chart.
+ */
 export function selectThiefChart(run: RunState, numClasses = 10): ThiefChartData {
-  const hit = thiefMemo.get(run);
-  if (hit) return hit;
   const budget = run.config?.budget ?? 19200;
+  const key = run.rows.length === 0 ? NO_ROWS : run.rows;
+  const hit = thiefMemo.get(key);
+  if (hit && hit.xDomain[1] === budget && hit.defenderAccuracy === (run.defender?.testAccuracy ?? null)) return hit;
   const schedule = budgetSchedule(budget);
   const data: ThiefChartData = {
     rows: run.rows,
@@ -74,7 +80,7 @@ export function selectThiefChart(run: RunState, numClasses = 10): ThiefChartData
     defenderAccuracy: run.defender?.testAccuracy ?? null,
     chance: 1 / numClasses,
   };
-  thiefMemo.set(run, data);
+  thiefMemo.set(key, data);
   return data;
 }
 

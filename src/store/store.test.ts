@@ -190,6 +190,9 @@ describe('run slice', () => {
     const chart = selectThiefChart(store.getState().run);
     expect(chart.xTicks).toEqual([150, 300]);
     expect(selectThiefChart(store.getState().run)).toBe(chart);
+    // A progress event replaces the run object but must not hand the chart new data.
+    w.emit({ type: 'progress', runId: 1, phase: 'attack', done: 9, total: 10, etaMs: 100 });
+    expect(selectThiefChart(store.getState().run)).toBe(chart);
   });
 
   it('drops events of an older run after stop + restart', () => {

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -19,7 +20,7 @@ const fmt = (v: number) => v.toFixed(2);
 const TICKS = [0, 0.25, 0.5, 0.75, 1];
 
 /** Fig. 1 of the reverse-sigmoid paper, live: layout and styling only; data comes shaped. */
-export function ReverseSigmoidChart({ data }: { data: ReverseSigmoidChartData }) {
+export const ReverseSigmoidChart = memo(function ReverseSigmoidChart({ data }: { data: ReverseSigmoidChartData }) {
   return (
     <figure className="chart" data-testid="reverse-sigmoid-chart" aria-label="Reverse sigmoid curves">
       <ResponsiveContainer width="100%" height="100%">
@@ -103,4 +104,4 @@ export function ReverseSigmoidChart({ data }: { data: ReverseSigmoidChartData })
       </ResponsiveContainer>
     </figure>
   );
-}
+});

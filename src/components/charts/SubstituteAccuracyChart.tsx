@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -16,8 +17,11 @@ const LEGEND_ORDER = ['undefendedAccuracy', 'defendedAccuracy', 'undefendedAgree
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
-/** The thieves' test accuracy (solid) and agreement with the defender (dashed) against queries. */
-export function SubstituteAccuracyChart({ data }: { data: ThiefChartData }) {
+/**
+ * The thieves' test accuracy (solid) and agreement with the defender (dashed) against queries.
+ * Memoised: it re-renders only when its (memoised) data object changes, i.e. when a point arrives.
+ */
+export const SubstituteAccuracyChart = memo(function SubstituteAccuracyChart({ data }: { data: ThiefChartData }) {
   return (
     <figure className="chart chart-thief" data-testid="thief-chart" aria-label="Thief accuracy against queries">
       <ResponsiveContainer width="100%" height="100%">
@@ -63,4 +67,4 @@ export function SubstituteAccuracyChart({ data }: { data: ThiefChartData }) {
       </ResponsiveContainer>
     </figure>
   );
-}
+});

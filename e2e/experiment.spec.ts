@@ -1,0 +1,87 @@
+import { expect, test } from '@playwright/test';
+import { LabPage } from './pages/LabPage';
+
+// A small run through the real worker: shipped MNIST defender (seed 1, 3 epochs), MLP thief I,
+// 150 … 1,200 queries, 2 epochs per step, 200 test images: a few seconds on WASM.
+const SMALL_RUN = '#v=1&sub=I&budget=1200&tep=2&eval=200';
+
+test.beforeEach(async ({ page }) => {
+  // Record main-thread long tasks and slow input events from the first byte on.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: number[]; __events: { name: string; duration: number }[] };
+    w.__longTasks = [];
+    w.__events = [];
+    new PerformanceObserver((list) => w.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
+      type: 'longtask',
+      buffered: true,
+    });
+    new PerformanceObserver((list) =>
+      w.__events.push(...list.getEntries().map((e) => ({ name: e.name, duration: e.duration }))),
+    ).observe({ type: 'event', durationThreshold: 16, buffered: true } as PerformanceObserverInit);
+  });
+});
+
+test('a small theft runs in the worker: both curves grow point by point, the page stays responsive', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open(SMALL_RUN);
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  const status = page.getByTestId('run-status');
+  await expect(status).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('defender-line')).toContainText(/shipped pretrained|loaded from this browser/);
+
+  // recharts draws a line once it has two points: wait for the first segment of both curves.
+  await expect.poll(() => lab.thiefPoints('undefended'), { timeout: 90_000 }).toBeGreaterThanOrEqual(2);
+  expect(await lab.thiefPoints('defended')).toBeGreaterThanOrEqual(2);
+
+  // From here on the thieves are training: count only the long tasks of this stretch.
+  await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
+
+  // While the thieves train (budget steps still to go): open "More settings", time the click.
+  const t0 = Date.now();
+  await page.getByText('More settings').click();
+  await expect(page.locator('details.more-settings')).toHaveAttribute('open', '');
+  const roundTripMs = Date.now() - t0;
+  await expect(status).toHaveAttribute('data-status', 'running');
+
+  // Point by point: a third point arrives while the run is still going, then all four.
+  await expect.poll(() => lab.thiefPoints('undefended'), { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  expect(await lab.thiefPoints('undefended')).toBe(4);
+  expect(await lab.thiefPoints('defended')).toBe(4);
+  await expect(page.getByTestId('acc-undefended')).toHaveText(/\d+\.\d%/);
+
+  const perf = await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[]; __events: { name: string; duration: number }[] };
+    return { longTasks: w.__longTasks, clicks: w.__events.filter((e) => e.name === 'click' || e.name === 'pointerup') };
+  });
+  const slowestClick = Math.max(0, ...perf.clicks.map((c) => c.duration));
+  console.log(
+    `main thread while the thieves trained: ${perf.longTasks.length} long tasks, longest ${Math.round(Math.max(0, ...perf.longTasks))} ms; ` +
+      `click round trip ${roundTripMs} ms (Playwright), slowest click event ${Math.round(slowestClick)} ms`,
+  );
+  expect(slowestClick).toBeLessThan(100);
+  expect(lab.consoleErrors).toEqual([]);
+});
+
+test('stop cancels a run, and a new run starts cleanly after it', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('#v=1&sub=I&budget=19200&tep=1&eval=200');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  const status = page.getByTestId('run-status');
+  await expect(status).toContainText('The thief is querying and training', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(status).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
+  await expect(status).toContainText('Stopped');
+
+  // Change the defense and run again: the new run finishes (small budget from the number box).
+  await page.getByRole('combobox', { name: 'Defense', exact: true }).selectOption('ranking');
+  await page.getByText('More settings').click();
+  const budget = page.getByRole('spinbutton', { name: 'Q (query budget) value' });
+  await budget.fill('150');
+  await budget.press('Enter');
+  await page.getByRole('button', { name: 'Run again' }).click();
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  expect(lab.consoleErrors).toEqual([]);
+});
