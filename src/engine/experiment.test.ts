@@ -6,7 +6,8 @@ import { DEFAULT_PARAMS } from '../params/schema';
 import { budgetSchedule } from '../math/schedule';
 import { memoryStore } from './defenderProvider';
 import { useWasmBackendInNode } from '../models/testing';
-import { CancelledError, cleanAnswers, runExperiment, type RunContext } from './experiment';
+import { CancelledError, runExperiment, type RunContext } from './experiment';
+import { cleanAnswers } from './queries';
 import type { CurvePoint, EngineEvent, ExperimentConfig } from './protocol';
 
 // Small slices of real MNIST on the WASM backend in Node (CPU only, no GPU): the defender (the real
