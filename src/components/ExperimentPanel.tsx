@@ -4,6 +4,7 @@ import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
 import { EnumSelect } from './controls/EnumSelect';
 import { ParamSlider } from './controls/ParamSlider';
 import { RunResults } from './RunResults';
+import { ThiefView } from './ThiefView';
 import { useApp } from './storeContext';
 
 const PHASE_LABEL = {
@@ -136,6 +137,7 @@ export function ExperimentPanel() {
         <div className="exp-main">
           <SubstituteAccuracyChart data={chart} />
           <RunResults />
+          <ThiefView />
         </div>
       </div>
       <p className="hint">

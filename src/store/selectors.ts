@@ -5,6 +5,7 @@
 import { ambiguousBands, reverseSigmoidCurve, type Band, type ReverseSigmoidPoint } from '../math/curves';
 import { budgetSchedule } from '../math/schedule';
 import type { CurveRow, RunState } from './appStore';
+import type { SampleAnswer } from '../engine/protocol';
 
 export interface ReverseSigmoidChartData {
   points: ReverseSigmoidPoint[];
@@ -90,4 +91,39 @@ export function formatDuration(ms: number | null): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} s`;
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+export interface AnswerBarRow {
+  label: string;
+  original: number;
+  defended: number;
+}
+
+export interface SampleCard {
+  pixels: number[];
+  caption: string;
+  rows: AnswerBarRow[];
+  /** Shared y range of both answers (raw ε answers may dip below 0). */
+  domain: [number, number];
+}
+
+const stripMemo = new WeakMap<object, { classNames: readonly string[]; cards: SampleCard[] }>();
+
+/** The sample strip's bar-chart rows, shaped once per samples event and class-name list. */
+export function selectSampleStrip(samples: SampleAnswer[], classNames: readonly string[]): SampleCard[] {
+  const hit = stripMemo.get(samples);
+  if (hit && hit.classNames === classNames) return hit.cards;
+  const cards = samples.map((s) => {
+    // Bars are labelled by class index: first letters are ambiguous (T-shirt / Trouser).
+    const rows = s.original.map((p, j) => ({ label: String(j), original: p, defended: s.defended[j] }));
+    const min = Math.min(0, ...s.defended);
+    return {
+      pixels: s.pixels,
+      caption: s.label >= 0 ? `true: ${classNames[s.label] ?? s.label}` : 'random noise',
+      rows,
+      domain: [min, 1] as [number, number],
+    };
+  });
+  stripMemo.set(samples, { classNames, cards });
+  return cards;
 }

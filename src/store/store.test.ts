@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
 import { runEngine, type WorkerLike } from './engineBridge';
-import { formatDuration, selectReverseSigmoidChart, selectThiefChart } from './selectors';
+import { formatDuration, selectReverseSigmoidChart, selectSampleStrip, selectThiefChart } from './selectors';
 import { syncUrl, URL_WRITE_DELAY_MS, type UrlEnv } from './urlSync';
 import { DEFAULT_PARAMS } from '../params/schema';
 import type { Command, EngineEvent } from '../engine/protocol';
@@ -214,5 +214,22 @@ describe('run slice', () => {
     expect(formatDuration(null)).toBe('…');
     expect(formatDuration(4400)).toBe('4 s');
     expect(formatDuration(200_000)).toBe('3 min 20 s');
+  });
+});
+
+describe('sample strip selector', () => {
+  it('shapes one bar row per class, captions from class names, and a domain that shows negative ε entries', () => {
+    const samples = [
+      { pixels: new Array(784).fill(0), label: 3, original: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0], defended: [0.1, -0.003, 0.1, 0.4, 0.1, 0.1, 0.1, 0.003, 0, 0.1] },
+      { pixels: new Array(784).fill(0), label: -1, original: new Array(10).fill(0.1), defended: new Array(10).fill(0.1) },
+    ];
+    const names = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+    const cards = selectSampleStrip(samples, names);
+    expect(cards[0].caption).toBe('true: 3');
+    expect(cards[1].caption).toBe('random noise');
+    expect(cards[0].rows[3]).toEqual({ label: '3', original: 1, defended: 0.4 });
+    expect(cards[0].domain).toEqual([-0.003, 1]);
+    expect(cards[1].domain).toEqual([0, 1]);
+    expect(selectSampleStrip(samples, names)).toBe(cards);
   });
 });
