@@ -50,6 +50,20 @@ function DefenseParams() {
   }
 }
 
+/** The query counter and the thief's bill at the API's price (live params: change the price any time). */
+function QueryBill() {
+  const last = useApp((s) => s.run.points.at(-1));
+  const price = useApp((s) => s.params.price);
+  if (!last) return null;
+  const bill = (last.oracleQueries / 1000) * price;
+  return (
+    <p className="bill" data-testid="query-bill">
+      {last.oracleQueries.toLocaleString('en-US')} queries answered · the thief&apos;s bill:{' '}
+      <strong>{bill.toLocaleString('en-US', { style: 'currency', currency: 'USD' })}</strong> at ${price}/1,000
+    </p>
+  );
+}
+
 export function ExperimentPanel() {
   const run = useApp((s) => s.run);
   const engineReady = useApp((s) => s.engine.state === 'ready');
@@ -85,6 +99,7 @@ export function ExperimentPanel() {
             <ParamSlider param="evalSize" />
             <ParamSlider param="defenderEpochs" />
             <ParamSlider param="fgsmEps" />
+            <ParamSlider param="price" />
             <ParamSlider param="seed" />
           </details>
           <div className="run-buttons">
@@ -117,6 +132,7 @@ export function ExperimentPanel() {
                 {run.error.message} {run.error.hint}
               </p>
             )}
+            <QueryBill />
             {run.defender && (
               <p className="defender-line" data-testid="defender-line">
                 Defender: {(run.defender.testAccuracy * 100).toFixed(1)}% test accuracy, {SOURCE_LABEL[run.defender.source]}.{' '}

@@ -145,6 +145,7 @@ describe('runExperiment on real MNIST slices (WASM backend, Node)', () => {
     expect(points(ctx.events).map((p) => p.queries)).toEqual([150, 300, 600]);
     // Round 0: 150 shared seed queries; then each thief asks about its own 150, then 300 new points.
     expect(summary.queries).toBe(150 + 2 * 150 + 2 * 300);
+    expect(points(ctx.events).map((p) => p.oracleQueries)).toEqual([150, 450, 1050]);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -257,6 +257,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       };
       lastPoint = {
         queries: budget,
+        oracleQueries: oracle.snapshot.queries,
         undefended: await score(thieves.undefended),
         defended: await score(thieves.defended),
         cost: costOf(oracle),

@@ -49,7 +49,10 @@ export interface DefenseCost {
 }
 
 export interface CurvePoint {
+  /** The budget step: queries per thief. */
   queries: number;
+  /** Queries the oracle answered so far (both Jacobian thieves ask their own). */
+  oracleQueries: number;
   undefended: ThiefScore;
   defended: ThiefScore;
   cost: DefenseCost;

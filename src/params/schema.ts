@@ -287,6 +287,19 @@ export const PARAMS = {
     help: "Size of the adversarial examples crafted on the thief's copy and sent back to the defender.",
     source: 'Counter-attack paper, Fig. 1 (FGSM, ε = 0.3 on MNIST)',
   } satisfies NumberParamSpec,
+  price: {
+    kind: 'number',
+    urlKey: 'price',
+    symbol: '$',
+    word: 'price per 1,000 queries',
+    min: 0,
+    max: 10,
+    step: 0.5,
+    default: 1.5,
+    unit: 'USD',
+    help: "What the defender's API charges; the thief's bill is shown as the queries add up.",
+    source: 'Reverse sigmoid, Sec. I: cloud APIs charge $1–$10 per 1,000 queries',
+  } satisfies NumberParamSpec,
   evalSize: {
     kind: 'number',
     urlKey: 'eval',
@@ -346,6 +359,7 @@ export const paramsSchema = z.object({
   thiefEpochs: numberField(PARAMS.thiefEpochs),
   shift: numberField(PARAMS.shift),
   fgsmEps: numberField(PARAMS.fgsmEps),
+  price: numberField(PARAMS.price),
   evalSize: numberField(PARAMS.evalSize),
   defenderEpochs: numberField(PARAMS.defenderEpochs),
 });

@@ -150,6 +150,7 @@ describe('selectors', () => {
 describe('run slice', () => {
   const point = (queries: number, acc: number) => ({
     queries,
+    oracleQueries: queries,
     undefended: { accuracy: acc, agreement: acc, loss: 0.5 },
     defended: { accuracy: acc / 2, agreement: acc / 2, loss: 1.5 },
     cost: { argmaxUnchanged: 1, cosine: 0.4, mae: 0.17, kl: 3.2, minEntry: 0, meanSum: 1 },
