@@ -56,3 +56,15 @@ test('a hand-edited share link is read, and bad values fall back with a message'
   // βγ > 1 folds the curve in the middle too: shaded bands are drawn.
   await expect(page.locator('.ambiguous-band').first()).toBeVisible();
 });
+
+test('the theme follows the system and can be switched (and travels in the link)', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const lab = new LabPage(page);
+  await lab.open();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await expect.poll(() => new URL(page.url()).hash).toBe('#v=1&theme=light');
+  const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  expect(background).toBe('rgb(246, 247, 249)');
+});

@@ -2,6 +2,7 @@ import { BackendStatus } from '../components/BackendStatus';
 import { ExperimentPanel } from '../components/ExperimentPanel';
 import { Notices } from '../components/Notices';
 import { ReverseSigmoidPanel } from '../components/ReverseSigmoidPanel';
+import { ThemeSwitch } from '../components/ThemeSwitch';
 
 export function App() {
   return (
@@ -11,7 +12,10 @@ export function App() {
           <h1>Model Theft Lab</h1>
           <p className="tagline">Steal a neural network in your browser — then watch a defense make the thief fail.</p>
         </div>
-        <BackendStatus />
+        <div className="topbar-right">
+          <ThemeSwitch />
+          <BackendStatus />
+        </div>
       </header>
       <Notices />
       <main>

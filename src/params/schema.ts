@@ -57,6 +57,9 @@ export type RenormChoice = (typeof RENORMS)[number];
 export const CLEANING = ['naive', 'clean'] as const;
 export type CleaningChoice = (typeof CLEANING)[number];
 
+export const THEMES = ['auto', 'light', 'dark'] as const;
+export type ThemeChoice = (typeof THEMES)[number];
+
 export const EPS_DIRECTIONS = ['onehot', 'at-y'] as const;
 export type EpsDirectionChoice = (typeof EPS_DIRECTIONS)[number];
 
@@ -79,6 +82,15 @@ export const PARAMS = {
     default: 'auto',
     help: 'Which TensorFlow.js backend trains the models; automatic picks the fastest that works.',
   } satisfies EnumParamSpec<BackendPreference>,
+  theme: {
+    kind: 'enum',
+    urlKey: 'theme',
+    word: 'Theme',
+    options: THEMES,
+    optionLabels: { auto: 'Theme: as the system', light: 'Theme: light', dark: 'Theme: dark' },
+    default: 'auto',
+    help: 'Light for projectors in bright rooms, dark for dim ones; "as the system" follows the computer.',
+  } satisfies EnumParamSpec<ThemeChoice>,
   substitute: {
     kind: 'enum',
     urlKey: 'sub',
@@ -342,6 +354,7 @@ function numberField(spec: NumberParamSpec) {
 export const paramsSchema = z.object({
   dataset: z.enum(DATASETS),
   backend: z.enum(BACKENDS),
+  theme: z.enum(THEMES),
   substitute: z.enum(SUBSTITUTES),
   attack: z.enum(ATTACKS),
   defense: z.enum(DEFENSES),
