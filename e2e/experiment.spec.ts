@@ -35,7 +35,11 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   expect(await lab.thiefPoints('defended')).toBeGreaterThanOrEqual(2);
 
   // From here on the thieves are training: count only the long tasks of this stretch.
-  await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
+  await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[]; __events: unknown[] };
+    w.__longTasks.length = 0;
+    w.__events.length = 0;
+  });
 
   // While the thieves train (budget steps still to go): open "More settings", time the click.
   const t0 = Date.now();
@@ -50,6 +54,8 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   expect(await lab.thiefPoints('undefended')).toBe(4);
   expect(await lab.thiefPoints('defended')).toBe(4);
   await expect(page.getByTestId('acc-undefended')).toHaveText(/\d+\.\d%/);
+  // 1,200 queries at the default $1.50 per 1,000.
+  await expect(page.getByTestId('query-bill')).toContainText("1,200 queries answered · the thief's bill: $1.80");
 
   const perf = await page.evaluate(() => {
     const w = window as unknown as { __longTasks: number[]; __events: { name: string; duration: number }[] };

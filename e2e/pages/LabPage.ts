@@ -33,6 +33,14 @@ export class LabPage {
     return (await this.backendName().textContent()) ?? '';
   }
 
+  /** How many points one line of the thief chart draws, read from its SVG path (M/L vertices). */
+  async thiefPoints(line: 'undefended' | 'defended'): Promise<number> {
+    const path = this.page.locator(`[data-testid="thief-chart"] .line-${line} path.recharts-line-curve`);
+    if ((await path.count()) === 0) return 0;
+    const d = (await path.first().getAttribute('d')) ?? '';
+    return (d.match(/[ML]/g) ?? []).length;
+  }
+
   /** The SVG path of one line of the reverse-sigmoid chart. */
   curvePath(line: 'unnormalized' | 'perturbation' | 'normalized' | 'identity'): Locator {
     return this.page.locator(`[data-testid="reverse-sigmoid-chart"] .line-${line} path.recharts-line-curve`).first();
