@@ -7,6 +7,7 @@ test.skip(!process.env.SCREENSHOTS, 'set SCREENSHOTS=1 to refresh docs/*.png');
 
 test('idle page at projector size (1280×720), light and dark', async ({ page }) => {
   const lab = new LabPage(page);
+  await page.emulateMedia({ colorScheme: 'light' });
   await lab.open();
   await lab.waitForBackend();
   await page.screenshot({ path: 'docs/screenshot-idle.png' });
@@ -15,4 +16,18 @@ test('idle page at projector size (1280×720), light and dark', async ({ page })
   await lab.waitForBackend();
   await expect(page.locator('.ambiguous-band').first()).toBeVisible();
   await page.screenshot({ path: 'docs/screenshot-dark.png' });
+});
+
+test('a finished run at 1280×720', async ({ page }) => {
+  test.setTimeout(240_000);
+  const lab = new LabPage(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await lab.open('#v=1&budget=4800&eval=1000');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 200_000 });
+  await page.getByRole('heading', { name: 'Steal the defender' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: 'docs/screenshot-run.png' });
+  await page.getByTestId('thief-view').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+  await page.screenshot({ path: 'docs/screenshot-thief-view.png' });
 });
