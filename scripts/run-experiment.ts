@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadRealDataset } from '../src/data/testing';
 import type { DatasetId } from '../src/data/manifest';
-import { useWasmBackendInNode } from '../src/models/testing';
+import { loadLayersModelFromDisk, useWasmBackendInNode } from '../src/models/testing';
 import { parseHash } from '../src/params/codec';
 import { defenderKey, memoryStore } from '../src/engine/defenderProvider';
 import { runExperiment } from '../src/engine/experiment';
@@ -23,12 +23,7 @@ const MODELS = resolve(import.meta.dirname, '../public/models');
 async function shippedFromDisk(config: ExperimentConfig): Promise<tf.LayersModel | null> {
   const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as { models: { key: string; path: string }[] };
   const entry = manifest.models.find((m) => m.key === defenderKey(config));
-  if (!entry) return null;
-  const json = JSON.parse(readFileSync(join(MODELS, entry.path), 'utf8'));
-  const dir = join(MODELS, entry.path, '..');
-  const weightSpecs = json.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights);
-  const data = Buffer.concat(json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFileSync(join(dir, p)))));
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: new Uint8Array(data).buffer }));
+  return entry ? loadLayersModelFromDisk(join(MODELS, entry.path)) : null;
 }
 
 async function main() {

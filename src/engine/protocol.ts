@@ -5,6 +5,7 @@
  * point per budget step.
  */
 import type { BackendPreference, Params } from '../params/schema';
+import type { DefenseCostTotals } from '../math/defenseCost';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -35,18 +36,11 @@ export interface ThiefScore {
   loss: number | null;
 }
 
-/** What the defense cost honest users, over every answer given so far. */
-export interface DefenseCost {
-  argmaxUnchanged: number;
-  cosine: number;
-  /** Mean absolute error per dimension (reverse-sigmoid Table II). */
-  mae: number;
-  /** Mean KL(y ‖ ŷ), natural log. */
-  kl: number;
-  /** Smallest entry and sum of the defended answers (raw ε answers can leave [0, 1]). */
-  minEntry: number;
-  meanSum: number;
-}
+/**
+ * What the defense cost honest users, over every answer given so far: argmax-unchanged rate,
+ * cosine, MAE per dimension, KL(y‖ŷ), and the smallest entry / mean sum of the defended answers.
+ */
+export type DefenseCost = Omit<DefenseCostTotals, 'count'>;
 
 export interface CurvePoint {
   /** The budget step: queries per thief. */

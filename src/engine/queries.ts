@@ -86,8 +86,8 @@ export function sampleStrip(
 }
 
 export function costOf(oracle: Oracle): DefenseCost {
-  const c = oracle.snapshot.cost;
-  return { argmaxUnchanged: c.argmaxUnchanged, cosine: c.cosine, mae: c.mae, kl: c.kl, minEntry: c.minEntry, meanSum: c.meanSum };
+  const { count: _count, ...cost } = oracle.snapshot.cost;
+  return cost;
 }
 
 export function fractionEqual(a: ArrayLike<number>, b: ArrayLike<number>): number {

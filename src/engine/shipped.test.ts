@@ -6,7 +6,7 @@ import { loadRealDataset } from '../data/testing';
 import { imagesToFloat } from '../data/load';
 import type { DatasetId } from '../data/manifest';
 import { argmaxRows } from '../math/metrics';
-import { useWasmBackendInNode } from '../models/testing';
+import { loadLayersModelFromDisk, useWasmBackendInNode } from '../models/testing';
 import { predictProbabilities } from '../models/training';
 import { DEFAULT_PARAMS } from '../params/schema';
 import { defenderKey } from './defenderProvider';
@@ -18,14 +18,6 @@ const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8'))
 /** The issue's targets for the default defender. */
 const TARGET: Record<DatasetId, number> = { mnist: 0.985, 'fashion-mnist': 0.88 };
 
-function loadFromDisk(path: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(readFileSync(join(MODELS, path), 'utf8'));
-  const dir = join(MODELS, path, '..');
-  const weightSpecs = json.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights);
-  const buffers = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFileSync(join(dir, p))));
-  const weightData = new Uint8Array(Buffer.concat(buffers)).buffer;
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
-}
 
 describe('shipped pretrained defenders', () => {
   beforeAll(useWasmBackendInNode);
@@ -40,7 +32,7 @@ describe('shipped pretrained defenders', () => {
     it(`${entry.key} loads and reaches its stated accuracy on the full test set`, async () => {
       const before = tf.memory().numTensors;
       const data = await loadRealDataset(entry.dataset);
-      const model = await loadFromDisk(entry.path);
+      const model = await loadLayersModelFromDisk(join(MODELS, entry.path));
       const [h, w, c] = data.shape;
       const x = tf.tensor4d(imagesToFloat(data.test.images), [data.test.count, h, w, c]);
       const pred = argmaxRows(await predictProbabilities(model, x), data.numClasses);

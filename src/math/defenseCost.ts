@@ -6,11 +6,15 @@
 import { argmaxUnchangedRate, klDivergence, meanAbsoluteError, meanCosineSimilarity } from './metrics';
 
 export interface DefenseCostTotals {
+  /** Answers folded in so far. */
   count: number;
   argmaxUnchanged: number;
   cosine: number;
+  /** Mean absolute error per dimension (reverse-sigmoid Table II). */
   mae: number;
+  /** Mean KL(y ‖ ŷ), natural log. */
   kl: number;
+  /** Smallest entry of the defended answers (raw ε answers can leave [0, 1]). */
   minEntry: number;
   meanSum: number;
 }

@@ -45,3 +45,17 @@ export async function useWasmBackendInNode(): Promise<void> {
   if (!(await tf.setBackend('wasm'))) throw new Error('the WASM backend did not start in Node');
   await tf.ready();
 }
+
+/**
+ * Loads a tfjs layers model saved as model.json + weight files from the local disk (Node only:
+ * the shipped defenders in tests and the command-line runner). Caller disposes the model.
+ */
+export async function loadLayersModelFromDisk(modelJsonPath: string): Promise<tf.LayersModel> {
+  const { readFileSync } = await import('node:fs');
+  const { dirname, join } = await import('node:path');
+  const json = JSON.parse(readFileSync(modelJsonPath, 'utf8'));
+  const weightSpecs = json.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights);
+  const buffers = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFileSync(join(dirname(modelJsonPath), p))));
+  const weightData = new Uint8Array(Buffer.concat(buffers)).buffer;
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+}
