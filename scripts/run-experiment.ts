@@ -30,7 +30,9 @@ async function main() {
   const args = process.argv.slice(2);
   const jsonAt = args.indexOf('--json');
   const jsonPath = jsonAt >= 0 ? args[jsonAt + 1] : null;
-  const hash = args.find((a, i) => !a.startsWith('--') && i !== jsonAt + 1) ?? '';
+  // The hash is the one argument that is neither an option nor the --json file name.
+  const hash = args.find((a, i) => !a.startsWith('--') && (jsonAt < 0 || i !== jsonAt + 1)) ?? '';
+  if (!hash) console.warn('no share-link hash given: running the defaults');
   const { params: config, issues } = parseHash(hash);
   for (const issue of issues) console.warn(`link: ${issue.message}`);
   await useWasmBackendInNode();
