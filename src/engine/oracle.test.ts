@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { reverseSigmoidBatch, sineNoise } from '../math/defenses';
+import { argmaxRows } from '../math/metrics';
+import { DEFAULT_PARAMS } from '../params/schema';
+import { epsilonCounterAttack } from '../models/counterAttack';
+import { Oracle } from './oracle';
+import type { ExperimentConfig } from './protocol';
+
+// A tiny logits model on 4×4 images: the oracle logic, not the defender, is under test.
+function tinyModel(): tf.Sequential {
+  const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+  return tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [4, 4, 1] }),
+      tf.layers.dense({ units: 8, activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.dense({ units: 10, kernelInitializer: init(2) }),
+    ],
+  });
+}
+
+const x = () => tf.tensor4d(Float32Array.from({ length: 6 * 16 }, (_, i) => ((i * 37) % 17) / 17), [6, 4, 4, 1]);
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('Oracle: the defender behind an API', () => {
+  const answer = async (config: Partial<ExperimentConfig>) => {
+    const model = tinyModel();
+    const input = x();
+    const oracle = new Oracle(model, { ...DEFAULT_PARAMS, ...config }, 10);
+    const out = await oracle.answer(input);
+    const probs = tf.tidy(() => tf.softmax(model.predict(input) as tf.Tensor2D));
+    const expectedOriginal = (await probs.data()) as Float32Array;
+    tf.dispose([probs, input]);
+    model.dispose();
+    return { out, expectedOriginal, stats: oracle.snapshot };
+  };
+
+  it('reverse sigmoid: original = softmax(defender), defended = the pure reverseSigmoid of it', async () => {
+    const before = tf.memory().numTensors;
+    const { out, expectedOriginal, stats } = await answer({ defense: 'reverse-sigmoid', beta: 0.7, gamma: 0.4 });
+    out.original.forEach((v, i) => expect(v).toBeCloseTo(expectedOriginal[i], 6));
+    expect(Array.from(out.defended)).toEqual(Array.from(reverseSigmoidBatch(out.original, 10, 0.7, 0.4)));
+    expect(stats.queries).toBe(6);
+    expect(stats.cost.count).toBe(6);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('sine noise: row by row the pure function; ranking noise keeps every argmax', async () => {
+    const sine = await answer({ defense: 'sine', noise: 0.2, frequency: 10 });
+    for (let r = 0; r < 6; r++) {
+      const want = sineNoise(sine.out.original.subarray(r * 10, r * 10 + 10), 0.2, 10);
+      expect(Array.from(sine.out.defended.subarray(r * 10, r * 10 + 10))).toEqual(Array.from(want));
+    }
+    const ranking = await answer({ defense: 'ranking', noise: 0.5 });
+    expect(Array.from(argmaxRows(ranking.out.defended, 10))).toEqual(Array.from(argmaxRows(ranking.out.original, 10)));
+    expect(ranking.stats.cost.argmaxUnchanged).toBe(1);
+  });
+
+  it('ε counter-attack: the same answers as models/counterAttack, degenerate inputs counted', async () => {
+    const config = { defense: 'epsilon' as const, epsilon: 0.01, renorm: 'centering' as const, epsDirection: 'at-y' as const };
+    const { out, stats } = await answer(config);
+    const model = tinyModel();
+    const input = x();
+    const direct = await epsilonCounterAttack(model, input, { epsilon: 0.01, direction: 'at-y', renorm: 'centering' });
+    tf.dispose([input]);
+    model.dispose();
+    expect(Array.from(out.defended)).toEqual(Array.from(direct.defended));
+    // At y = F(x) the gradient is exactly zero: every input is degenerate and answered unperturbed.
+    expect(stats.degenerate).toBe(6);
+    out.defended.forEach((v, i) => expect(v).toBeCloseTo(out.original[i], 6));
+  });
+});
