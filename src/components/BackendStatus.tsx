@@ -3,6 +3,13 @@ import { PARAMS, type BackendPreference } from '../params/schema';
 
 const LABEL = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' } as const;
 
+const CALIBRATION_NOTE = {
+  forced: 'chosen in the Backend menu or the link',
+  only: 'the only fast candidate here',
+  cached: 'fastest in this browser’s earlier calibration',
+  measured: 'fastest in a calibration just now (a few timed training steps)',
+} as const;
+
 /** Which tfjs backend runs, on what, and why the others were not used. */
 export function BackendStatus() {
   const engine = useApp((s) => s.engine);
@@ -38,7 +45,8 @@ export function BackendStatus() {
         <details className="backend-details">
           <summary>why?</summary>
           <p>
-            Running on {engine.device} · TensorFlow.js {engine.tfVersion}
+            Running on {engine.device} · TensorFlow.js {engine.tfVersion} ·{' '}
+            {CALIBRATION_NOTE[engine.calibration]}
           </p>
           <ul>
             {engine.attempts.map((a) => (

@@ -101,6 +101,7 @@ export function ExperimentPanel() {
             <ParamSlider param="fgsmEps" />
             <ParamSlider param="price" />
             <ParamSlider param="seed" />
+            <EnumSelect param="calibrate" disabled={running} />
           </details>
           <div className="run-buttons">
             <button type="button" className="primary" onClick={() => startRun()} disabled={!engineReady || running}>

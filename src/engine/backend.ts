@@ -8,7 +8,9 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendPreference } from '../params/schema';
 import { registerWasmConv2DBackpropFilter } from '../models/wasmKernels';
-import { isSoftwareRenderer, planBackends, type GpuProbe, type Probes } from './backendPlan';
+import { calibrationCandidates, decideBackend, isSoftwareRenderer, planBackends, type CalibrationRecord, type GpuProbe, type Probes } from './backendPlan';
+import { buildModel } from '../models/registry';
+import { createOptimizer, trainStep } from '../models/training';
 import type { BackendAttempt, BackendName } from './protocol';
 
 interface AdapterInfoLike {
@@ -74,9 +76,52 @@ export interface BackendChoice {
   backend: BackendName;
   device: string;
   attempts: BackendAttempt[];
+  calibration: { how: 'forced' | 'only' | 'cached' | 'measured'; record: CalibrationRecord | null };
 }
 
-export async function chooseBackend(preference: BackendPreference, assetsBaseUrl: string): Promise<BackendChoice> {
+/** Batch and steps of the calibration: long enough to be past shader compilation, short on CPU. */
+const CALIBRATION_BATCH = 32;
+const CALIBRATION_STEPS = 2;
+
+/** ms per defender training step on the current backend (one warm-up step, then timed ones). */
+async function timeDefenderStep(): Promise<number> {
+  const model = buildModel('defender', { seed: 1 });
+  const optimizer = createOptimizer('adam', 1e-3);
+  const x = tf.randomUniform([CALIBRATION_BATCH, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([CALIBRATION_BATCH], 0, 10, 'int32', 2) as tf.Tensor1D, 10).toFloat() as tf.Tensor2D);
+  const step = async () => {
+    const loss = trainStep(model, optimizer, x, y, 'cross-entropy');
+    await loss.data();
+    loss.dispose();
+  };
+  try {
+    await step();
+    const t0 = performance.now();
+    for (let i = 0; i < CALIBRATION_STEPS; i++) await step();
+    return (performance.now() - t0) / CALIBRATION_STEPS;
+  } finally {
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+function describeDevice(backend: BackendName, probes: Probes): string {
+  if (backend === 'webgpu' || backend === 'webgl') return `${probes[backend].description}${probes[backend].software ? ' (software)' : ''}`;
+  return backend === 'wasm' ? 'CPU via WebAssembly (SIMD, 1 thread, + our Conv2DBackpropFilter)' : 'CPU via plain JavaScript';
+}
+
+/**
+ * Initialises the backends of the plan for real. A forced backend: the first that works. Auto:
+ * every candidate that works (plain-JS CPU only if WASM failed), then the fastest by a short
+ * timed calibration of the defender, or this browser's cached calibration (see decideBackend).
+ */
+export async function chooseBackend(
+  preference: BackendPreference,
+  assetsBaseUrl: string,
+  cached: CalibrationRecord | null = null,
+  includeSoftware = false,
+): Promise<BackendChoice> {
   // The threaded WASM build hangs in minified builds (shared/BROWSER.md §4, §8) and gains
   // nothing on 2 cores; keep the single-threaded SIMD build everywhere.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
@@ -85,33 +130,62 @@ export async function chooseBackend(preference: BackendPreference, assetsBaseUrl
   registerWasmConv2DBackpropFilter();
 
   const probes: Probes = { webgpu: await probeWebGpu(), webgl: probeWebGl() };
-  const plan = planBackends(preference, probes);
-  const attempts: BackendAttempt[] = [];
-  let chosen: BackendChoice | null = null;
+  const plan = planBackends(preference, probes, includeSoftware);
+  const attempts = new Map<BackendName, BackendAttempt>();
+  const working: BackendName[] = [];
   for (const step of plan) {
-    if (chosen) {
-      attempts.push({ backend: step.backend, outcome: 'untried', reason: `not needed: ${chosen.backend} works`, initMs: 0 });
+    const settled = preference !== 'auto' ? working.length > 0 : step.backend === 'cpu' && working.includes('wasm');
+    if (settled) {
+      const works = preference === 'auto' ? 'wasm' : working[0];
+      attempts.set(step.backend, { backend: step.backend, outcome: 'untried', reason: `not needed: ${works} works`, initMs: 0 });
       continue;
     }
     if (step.action === 'skip') {
-      attempts.push({ backend: step.backend, outcome: 'skipped', reason: step.reason, initMs: 0 });
+      attempts.set(step.backend, { backend: step.backend, outcome: 'skipped', reason: step.reason, initMs: 0 });
       continue;
     }
     const t0 = performance.now();
     try {
       await initialise(step.backend);
-      const device =
-        step.backend === 'webgpu' || step.backend === 'webgl'
-          ? `${probes[step.backend].description}${probes[step.backend].software ? ' (software)' : ''}`
-          : step.backend === 'wasm'
-            ? 'CPU via WebAssembly (SIMD, 1 thread, + our Conv2DBackpropFilter)'
-            : 'CPU via plain JavaScript';
-      attempts.push({ backend: step.backend, outcome: 'ok', reason: step.reason, initMs: performance.now() - t0 });
-      chosen = { backend: step.backend, device, attempts };
+      working.push(step.backend);
+      attempts.set(step.backend, { backend: step.backend, outcome: 'ok', reason: step.reason, initMs: performance.now() - t0 });
     } catch (e) {
-      attempts.push({ backend: step.backend, outcome: 'failed', reason: errorText(e), initMs: performance.now() - t0 });
+      attempts.set(step.backend, { backend: step.backend, outcome: 'failed', reason: errorText(e), initMs: performance.now() - t0 });
     }
   }
-  if (!chosen) throw new Error(`no TensorFlow.js backend could start: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
-  return chosen;
+  if (working.length === 0) {
+    throw new Error(`no TensorFlow.js backend could start: ${[...attempts.values()].map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
+  }
+
+  let backend = working[0];
+  let calibration: BackendChoice['calibration'] = { how: 'forced', record: null };
+  if (preference === 'auto') {
+    const key = `${navigator.userAgent} | ${probes.webgpu.description} | ${probes.webgl.description}${includeSoftware ? ' | all' : ''}`;
+    const decision = await decideBackend(calibrationCandidates(working), key, cached, async (b) => {
+      await initialise(b);
+      return timeDefenderStep();
+    });
+    backend = decision.backend;
+    calibration = {
+      how: decision.how,
+      record: decision.how === 'only' ? null : { key, backend, timings: decision.timings, measuredAt: cached && decision.how === 'cached' ? cached.measuredAt : new Date().toISOString() },
+    };
+    for (const t of decision.timings) {
+      const a = attempts.get(t.backend)!;
+      const ms = Number.isFinite(t.msPerStep) ? `${Math.round(t.msPerStep)} ms per defender step` : 'could not train';
+      attempts.set(t.backend, {
+        ...a,
+        outcome: t.backend === backend ? 'ok' : 'skipped',
+        reason: `${decision.how === 'cached' ? 'calibrated earlier in this browser' : 'calibrated'}: ${ms}${t.backend === backend ? ' (fastest)' : ''}`,
+      });
+    }
+  }
+  for (const b of working) {
+    if (b !== backend && attempts.get(b)!.outcome === 'ok') {
+      attempts.set(b, { ...attempts.get(b)!, outcome: 'skipped', reason: `works, but ${backend} was chosen` });
+    }
+  }
+  await initialise(backend);
+  // Attempts in the order the plan listed them.
+  return { backend, device: describeDevice(backend, probes), attempts: plan.map((s) => attempts.get(s.backend)!), calibration };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSoftwareRenderer, planBackends, type Probes } from './backendPlan';
+import { calibrationCandidates, decideBackend, isSoftwareRenderer, planBackends, type Probes } from './backendPlan';
 
 const hw = { available: true, software: false, description: 'NVIDIA' };
 const sw = { available: true, software: true, description: 'SwiftShader' };
@@ -25,6 +25,16 @@ describe('planBackends', () => {
     expect(tried({ webgpu: hw, webgl: hw }, 'cpu')).toEqual(['cpu', 'webgpu', 'webgl', 'wasm']);
   });
 
+  it('calibrate=all also tries software adapters (to time them)', () => {
+    expect(tried({ webgpu: sw, webgl: sw }, 'auto')).toEqual(['wasm', 'cpu']);
+    expect(planBackends('auto', { webgpu: sw, webgl: sw }, true).filter((s) => s.action === 'try').map((s) => s.backend)).toEqual([
+      'webgpu',
+      'webgl',
+      'wasm',
+      'cpu',
+    ]);
+  });
+
   it('never tries a missing API, even when forced', () => {
     const plan = planBackends('webgpu', { webgpu: none, webgl: hw });
     expect(plan[0]).toEqual({ backend: 'webgpu', action: 'skip', reason: 'no adapter' });
@@ -34,5 +44,46 @@ describe('planBackends', () => {
     expect(isSoftwareRenderer('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)')).toBe(true);
     expect(isSoftwareRenderer('llvmpipe (LLVM 15.0.6, 256 bits)')).toBe(true);
     expect(isSoftwareRenderer('ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)')).toBe(false);
+  });
+});
+
+describe('calibration', () => {
+  const timesOf = (t: Record<string, number>) => async (b: string) => {
+    if (!(b in t)) throw new Error(`${b} cannot train`);
+    return t[b];
+  };
+
+  it('never times plain-JS CPU when WASM works', () => {
+    expect(calibrationCandidates(['webgpu', 'wasm', 'cpu'])).toEqual(['webgpu', 'wasm']);
+    expect(calibrationCandidates(['webgl', 'cpu'])).toEqual(['webgl', 'cpu']);
+  });
+
+  it('one candidate: no timing at all (CI: WASM only)', async () => {
+    let calls = 0;
+    const d = await decideBackend(['wasm'], 'k', null, async () => (calls++, 1));
+    expect(d).toEqual({ backend: 'wasm', timings: [], how: 'only' });
+    expect(calls).toBe(0);
+  });
+
+  it('times every candidate and picks the fastest; a failing one is dropped', async () => {
+    const d = await decideBackend(['webgpu', 'webgl', 'wasm'], 'k', null, timesOf({ webgpu: 12, wasm: 230 }));
+    expect(d.backend).toBe('webgpu');
+    expect(d.how).toBe('measured');
+    expect(d.timings.map((t) => t.backend)).toEqual(['webgpu', 'webgl', 'wasm']);
+    expect(d.timings[1].msPerStep).toBeNaN();
+    // "Has WebGPU" is not "fast": a slow adapter loses to WASM.
+    expect((await decideBackend(['webgpu', 'wasm'], 'k', null, timesOf({ webgpu: 4900, wasm: 230 }))).backend).toBe('wasm');
+  });
+
+  it('reuses a cached result for the same browser, recalibrates for another', async () => {
+    const cached = { key: 'chrome+nvidia', backend: 'webgl' as const, timings: [], measuredAt: '2026-11-24' };
+    let calls = 0;
+    const measure = async () => (calls++, 5);
+    expect((await decideBackend(['webgpu', 'webgl'], 'chrome+nvidia', cached, measure)).how).toBe('cached');
+    expect(calls).toBe(0);
+    expect((await decideBackend(['webgpu', 'webgl'], 'chrome+amd', cached, measure)).how).toBe('measured');
+    expect(calls).toBe(2);
+    // A cached winner that no longer initialises is not used.
+    expect((await decideBackend(['webgpu', 'wasm'], 'chrome+nvidia', cached, measure)).how).toBe('measured');
   });
 });

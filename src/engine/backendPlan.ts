@@ -41,7 +41,7 @@ export function isSoftwareRenderer(renderer: string): boolean {
  * The ordered plan. A forced backend is tried first; the rest stay as fall-backs so a failed
  * forced backend still leaves a working page (the UI shows that the forced one failed).
  */
-export function planBackends(preference: BackendPreference, probes: Probes): PlannedStep[] {
+export function planBackends(preference: BackendPreference, probes: Probes, includeSoftware = false): PlannedStep[] {
   const steps: PlannedStep[] = [];
   const forced = preference === 'auto' ? null : preference;
   const order = forced ? [forced, ...AUTO_ORDER.filter((b) => b !== forced)] : [...AUTO_ORDER];
@@ -52,7 +52,7 @@ export function planBackends(preference: BackendPreference, probes: Probes): Pla
         steps.push({ backend, action: 'skip', reason: probe.description || `${backend} is not available in this browser` });
         continue;
       }
-      if (probe.software && backend !== forced) {
+      if (probe.software && backend !== forced && !includeSoftware) {
         steps.push({
           backend,
           action: 'skip',
@@ -64,4 +64,60 @@ export function planBackends(preference: BackendPreference, probes: Probes): Pla
     steps.push({ backend, action: 'try', reason: backend === forced ? 'forced by the link' : 'preferred order' });
   }
   return steps;
+}
+
+/** A calibration result, cached by the page per browser + adapters (localStorage). */
+export interface CalibrationRecord {
+  /** Browser and adapter identity: a new GPU or browser version recalibrates. */
+  key: string;
+  backend: BackendName;
+  timings: { backend: BackendName; msPerStep: number }[];
+  measuredAt: string;
+}
+
+export interface CalibrationDecision {
+  backend: BackendName;
+  timings: { backend: BackendName; msPerStep: number }[];
+  /** 'only': one candidate; 'cached': an earlier calibration for this browser; 'measured': timed now. */
+  how: 'only' | 'cached' | 'measured';
+}
+
+/**
+ * Which initialised backends are worth timing: plain-JS CPU never beats WASM for these models
+ * (23× slower for the defender here, npm run bench), so it is a candidate only without WASM.
+ */
+export function calibrationCandidates(initialised: readonly BackendName[]): BackendName[] {
+  return initialised.includes('wasm') ? initialised.filter((b) => b !== 'cpu') : [...initialised];
+}
+
+/**
+ * Picks the backend: the only candidate; or the cached winner for this browser if it is still a
+ * candidate; or the fastest by `measure` (ms per defender training step), timed one by one.
+ * Backends whose measurement throws are dropped (with their error in `timings` as NaN).
+ */
+export async function decideBackend(
+  candidates: readonly BackendName[],
+  key: string,
+  cached: CalibrationRecord | null,
+  measure: (backend: BackendName) => Promise<number>,
+): Promise<CalibrationDecision> {
+  if (candidates.length === 0) throw new Error('no backend to choose from');
+  if (candidates.length === 1) return { backend: candidates[0], timings: [], how: 'only' };
+  if (cached && cached.key === key && candidates.includes(cached.backend)) {
+    return { backend: cached.backend, timings: cached.timings, how: 'cached' };
+  }
+  const timings: { backend: BackendName; msPerStep: number }[] = [];
+  for (const backend of candidates) {
+    let ms = Number.NaN;
+    try {
+      ms = await measure(backend);
+    } catch {
+      // A backend that cannot train is no candidate; NaN records that it was tried.
+    }
+    timings.push({ backend, msPerStep: ms });
+  }
+  const usable = timings.filter((t) => Number.isFinite(t.msPerStep));
+  if (usable.length === 0) return { backend: candidates[candidates.length - 1], timings, how: 'measured' };
+  const fastest = usable.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a));
+  return { backend: fastest.backend, timings, how: 'measured' };
 }

@@ -6,6 +6,9 @@
  */
 import type { BackendPreference, Params } from '../params/schema';
 import type { DefenseCostTotals } from '../math/defenseCost';
+import type { CalibrationRecord } from './backendPlan';
+
+export type { CalibrationRecord };
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -82,6 +85,10 @@ export type Command =
       /** Absolute URL of the site's root folder (where data/ and wasm/ live), ending in '/'. */
       assetsBaseUrl: string;
       backend: BackendPreference;
+      /** Also time software GPU emulations in the automatic choice. */
+      calibrateAll?: boolean;
+      /** This browser's last calibration (the page keeps it in localStorage), if any. */
+      calibration?: CalibrationRecord | null;
     }
   | { type: 'start'; runId: number; config: ExperimentConfig; /** Ignore cached and shipped weights. */ retrainDefender?: boolean }
   | { type: 'stop'; runId: number }
@@ -110,6 +117,8 @@ export type EngineEvent =
       attempts: BackendAttempt[];
       tfVersion: string;
       numTensors: number;
+      /** How the backend was decided; a fresh measurement is for the page to cache. */
+      calibration: { how: 'forced' | 'only' | 'cached' | 'measured'; record: CalibrationRecord | null };
     }
   | { type: 'pong'; sentAt: number }
   | { type: 'phase'; runId: number; phase: Phase; detail: string }

@@ -40,7 +40,7 @@ let active: ActiveRun | null = null;
 async function init(cmd: Extract<Command, { type: 'init' }>): Promise<BackendName | null> {
   assetsBaseUrl = cmd.assetsBaseUrl;
   try {
-    const choice = await chooseBackend(cmd.backend, cmd.assetsBaseUrl);
+    const choice = await chooseBackend(cmd.backend, cmd.assetsBaseUrl, cmd.calibration ?? null, cmd.calibrateAll ?? false);
     post({
       type: 'ready',
       backend: choice.backend,
@@ -48,6 +48,7 @@ async function init(cmd: Extract<Command, { type: 'init' }>): Promise<BackendNam
       attempts: choice.attempts,
       tfVersion: tf.version.tfjs,
       numTensors: tf.memory().numTensors,
+      calibration: choice.calibration,
     });
     return choice.backend;
   } catch (e) {

@@ -38,6 +38,9 @@ export interface EnumParamSpec<T extends string = string> {
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendPreference = (typeof BACKENDS)[number];
 
+export const CALIBRATE = ['hardware', 'all'] as const;
+export type CalibrateChoice = (typeof CALIBRATE)[number];
+
 export const DATASETS = ['mnist', 'fashion-mnist'] as const;
 export type DatasetChoice = (typeof DATASETS)[number];
 
@@ -167,6 +170,15 @@ export const PARAMS = {
     default: 'naive',
     help: 'A careful thief repairs answers that are not probabilities (raw ε answers can be negative) before training on them.',
   } satisfies EnumParamSpec<CleaningChoice>,
+  calibrate: {
+    kind: 'enum',
+    urlKey: 'calibrate',
+    word: 'Calibrate',
+    options: CALIBRATE,
+    optionLabels: { hardware: 'hardware GPUs, WASM (fast)', all: 'also software GPU emulation (slow, to compare)' },
+    default: 'hardware',
+    help: 'Which backends the automatic choice times before picking the fastest.',
+  } satisfies EnumParamSpec<CalibrateChoice>,
   seed: {
     kind: 'number',
     urlKey: 'seed',
@@ -356,6 +368,7 @@ function numberField(spec: NumberParamSpec) {
 export const paramsSchema = z.object({
   dataset: z.enum(DATASETS),
   backend: z.enum(BACKENDS),
+  calibrate: z.enum(CALIBRATE),
   theme: z.enum(THEMES),
   substitute: z.enum(SUBSTITUTES),
   attack: z.enum(ATTACKS),

@@ -25,6 +25,7 @@ export type EngineStatus =
       device: string;
       attempts: BackendAttempt[];
       tfVersion: string;
+      calibration: 'forced' | 'only' | 'cached' | 'measured';
     }
   | { state: 'failed'; message: string; hint: string };
 
@@ -166,6 +167,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
                 device: event.device,
                 attempts: event.attempts,
                 tfVersion: event.tfVersion,
+                calibration: event.calibration.how,
               },
             });
             return;

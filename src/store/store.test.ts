@@ -30,6 +30,7 @@ const ready: EngineEvent = {
   attempts: [{ backend: 'webgpu', outcome: 'skipped', reason: 'software', initMs: 0 }],
   tfVersion: '4.22.0',
   numTensors: 0,
+  calibration: { how: 'only', record: null },
 };
 
 describe('app store', () => {
@@ -66,7 +67,7 @@ describe('engine bridge', () => {
     const store = createAppStore({ ...DEFAULT_PARAMS, backend: 'cpu' });
     const workers: FakeWorker[] = [];
     const stop = runEngine(store, () => { const w = new FakeWorker(); workers.push(w); return w; }, 'http://x/lab/');
-    expect(workers[0].sent).toEqual([{ type: 'init', assetsBaseUrl: 'http://x/lab/', backend: 'cpu' }]);
+    expect(workers[0].sent).toEqual([{ type: 'init', assetsBaseUrl: 'http://x/lab/', backend: 'cpu', calibrateAll: false, calibration: null }]);
     expect(store.getState().engine.state).toBe('starting');
     workers[0].emit(ready);
     expect(store.getState().engine).toMatchObject({ state: 'ready', backend: 'wasm' });
@@ -232,5 +233,23 @@ describe('sample strip selector', () => {
     expect(cards[0].domain).toEqual([-0.003, 1]);
     expect(cards[1].domain).toEqual([0, 1]);
     expect(selectSampleStrip(samples, names)).toBe(cards);
+  });
+});
+
+describe('backend calibration cache', () => {
+  it('sends the stored calibration with init and stores a fresh measurement', () => {
+    const saved: unknown[] = [];
+    const record = { key: 'ua|gpu|gl', backend: 'webgpu' as const, timings: [{ backend: 'webgpu' as const, msPerStep: 12 }], measuredAt: 'then' };
+    const storage = { load: () => record, save: (r: unknown) => saved.push(r) };
+    const store = createAppStore();
+    const w = new FakeWorker();
+    runEngine(store, () => w, 'http://x/', storage);
+    expect(w.sent[0]).toMatchObject({ type: 'init', calibration: record });
+    w.emit({ ...ready, calibration: { how: 'cached', record } });
+    expect(saved).toEqual([]); // a reused result is not written again
+    const fresh = { ...record, backend: 'wasm' as const, measuredAt: 'now' };
+    w.emit({ ...ready, calibration: { how: 'measured', record: fresh } });
+    expect(saved).toEqual([fresh]);
+    expect(store.getState().engine).toMatchObject({ state: 'ready', calibration: 'measured' });
   });
 });
