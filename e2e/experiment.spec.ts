@@ -91,3 +91,30 @@ test('stop cancels a run, and a new run starts cleanly after it', async ({ page 
   await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   expect(lab.consoleErrors).toEqual([]);
 });
+
+test('the ε explainer: a real query, redrawn on the page as ε moves', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('#v=1&def=epsilon&eps=0.01');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Show a real query' }).click();
+  const chart = page.getByTestId('epsilon-chart');
+  await expect(chart).toBeVisible({ timeout: 60_000 });
+  const facts = page.getByTestId('epsilon-facts');
+  await expect(facts).toContainText('Each class moves by ±ε = 0.01');
+  await expect(facts).toContainText('top class unchanged');
+  const yStarBars = () => chart.locator('.bars-ystar path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d')).join('|'));
+  const yBars = () => chart.locator('.bars-y path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d')).join('|'));
+  const before = await yStarBars();
+  const yBefore = await yBars();
+  const eps = lab.numberBox('ε (epsilon)');
+  await eps.fill('0.1');
+  await eps.press('Enter');
+  await expect(facts).toContainText('±ε = 0.1');
+  await expect.poll(yStarBars).not.toBe(before);
+  // The defender's own answer does not move; only what the thief receives does.
+  expect(await yBars()).toBe(yBefore);
+  // At y itself there is no direction: the answer goes out unchanged.
+  await page.getByRole('combobox', { name: 'Gradient taken at', exact: true }).selectOption('at-y');
+  await expect(facts).toContainText('gradient is exactly zero');
+  expect(lab.consoleErrors).toEqual([]);
+});

@@ -5,6 +5,7 @@ import { EnumSelect } from './controls/EnumSelect';
 import { ParamSlider } from './controls/ParamSlider';
 import { RunResults } from './RunResults';
 import { ThiefView } from './ThiefView';
+import { EpsilonQueryPanel } from './EpsilonQueryPanel';
 import { useApp } from './storeContext';
 
 const PHASE_LABEL = {
@@ -72,6 +73,7 @@ export function ExperimentPanel() {
   const chart = selectThiefChart(run);
   const running = run.status === 'running';
   const progress = run.progress;
+  const defense = useApp((s) => s.params.defense);
 
   return (
     <section className="panel" aria-labelledby="exp-title">
@@ -152,6 +154,7 @@ export function ExperimentPanel() {
           </div>
         </div>
         <div className="exp-main">
+          {defense === 'epsilon' && <EpsilonQueryPanel />}
           <SubstituteAccuracyChart data={chart} />
           <RunResults />
           <ThiefView />

@@ -93,7 +93,23 @@ export type Command =
   | { type: 'start'; runId: number; config: ExperimentConfig; /** Ignore cached and shipped weights. */ retrainDefender?: boolean }
   | { type: 'stop'; runId: number }
   | { type: 'bench'; runId: number; models: string[]; batch: number; maxSteps: number; maxMs: number }
+  | { type: 'probe'; probeId: number; config: ExperimentConfig; index: number }
   | { type: 'ping'; sentAt: number };
+
+/**
+ * One real query for the ε explainer: the defender's answer y and the ε directions (they do not
+ * depend on ε, so the page redraws y* = y + ε·sign(d) for any ε without asking again).
+ */
+export interface ProbeResult {
+  probeId: number;
+  pixels: number[];
+  label: number;
+  original: number[];
+  directionOneHot: number[];
+  directionAtY: number[];
+  /** At y = F(x) the parameter gradient is exactly zero: no direction, y* = y. */
+  degenerateAtY: boolean;
+}
 
 /** Training speed of one architecture on the running backend (random data, seeded). */
 export interface BenchResult {
@@ -129,7 +145,8 @@ export type EngineEvent =
   | { type: 'done'; runId: number; summary: RunSummary }
   | { type: 'cancelled'; runId: number; numTensors: number }
   | { type: 'bench'; runId: number; backend: BackendName; results: BenchResult[]; numTensorsBefore: number; numTensorsAfter: number }
-  | { type: 'error'; runId?: number; phase: 'init' | 'run'; message: string; hint: string };
+  | ({ type: 'probe' } & ProbeResult)
+  | { type: 'error'; runId?: number; probeId?: number; phase: 'init' | 'run' | 'probe'; message: string; hint: string };
 
 /** Exhaustiveness helper for `switch` over the unions above. */
 export function assertNever(x: never): never {

@@ -13,6 +13,8 @@ import { CancelledError, runExperiment } from './experiment';
 import { assertNever, type BackendName, type Command, type EngineEvent, type ExperimentConfig } from './protocol';
 import { shippedDefenderLoader } from './shipped';
 import { benchModels } from './bench';
+import { probeQuery } from './probe';
+import { defenderKey } from './defenderProvider';
 import { createYield } from './yieldNow';
 
 const scope = self as unknown as {
@@ -156,6 +158,28 @@ async function handle(cmd: Command): Promise<void> {
         post({ type: 'bench', runId: cmd.runId, backend, results, numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors });
       } catch (e) {
         post({ type: 'error', runId: cmd.runId, phase: 'run', message: errorText(e), hint: 'The benchmark failed on this backend.' });
+      }
+      return;
+    }
+    case 'probe': {
+      if (!(await initialised)) return;
+      try {
+        const data = await dataset(cmd.config.dataset as DatasetId, -1);
+        // Never trains: the explainer uses a defender that already exists (cache or shipped).
+        const defender =
+          (await store.load(defenderKey(cmd.config)).catch(() => null)) ??
+          (await shippedDefenderLoader(assetsBaseUrl)(cmd.config).catch(() => null));
+        if (!defender) {
+          post({ type: 'error', probeId: cmd.probeId, phase: 'probe', message: 'No trained defender for these settings yet.', hint: 'Run the theft once: the defender is trained and cached, then this shows a real query.' });
+          return;
+        }
+        try {
+          post({ type: 'probe', ...(await probeQuery(defender, data, cmd.index, cmd.probeId)) });
+        } finally {
+          defender.dispose();
+        }
+      } catch (e) {
+        post({ type: 'error', probeId: cmd.probeId, phase: 'probe', message: errorText(e), hint: 'Try again, or reload the page.' });
       }
       return;
     }

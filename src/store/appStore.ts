@@ -13,6 +13,7 @@ import type {
   DefenderSource,
   EngineEvent,
   Phase,
+  ProbeResult,
   RunSummary,
   SampleAnswer,
 } from '../engine/protocol';
@@ -75,11 +76,21 @@ export const IDLE_RUN: RunState = {
   config: null,
 };
 
+export interface ProbeState {
+  probeId: number;
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  result: ProbeResult | null;
+  error: { message: string; hint: string } | null;
+}
+
 export interface AppState {
   params: Params;
   engine: EngineStatus;
   notices: Notice[];
   run: RunState;
+  probe: ProbeState;
+  /** Ask the engine for one real query (the ε explainer); `index` picks the test image. */
+  requestProbe(index: number): void;
   /** Set by the engine bridge; null until a worker is connected. */
   sendCommand: ((command: Command) => void) | null;
   startRun(opts?: { retrainDefender?: boolean }): void;
@@ -105,7 +116,19 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       params: { ...initial },
       engine: { state: 'starting' },
       run: IDLE_RUN,
+      probe: { probeId: 0, status: 'idle', result: null, error: null },
       sendCommand: null,
+
+      requestProbe(index) {
+        const { sendCommand, params, probe, engine } = get();
+        if (!sendCommand || engine.state !== 'ready') {
+          warn('The engine is not ready yet: wait for the backend badge.');
+          return;
+        }
+        const probeId = probe.probeId + 1;
+        set({ probe: { probeId, status: 'loading', result: probe.result, error: null } });
+        sendCommand({ type: 'probe', probeId, config: { ...params }, index });
+      },
 
       startRun(opts = {}) {
         const { sendCommand, params, run, engine } = get();
@@ -171,7 +194,17 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
               },
             });
             return;
+          case 'probe':
+            if (event.probeId !== get().probe.probeId) return;
+            set({ probe: { probeId: event.probeId, status: 'ready', result: event, error: null } });
+            return;
           case 'error':
+            if (event.phase === 'probe') {
+              if (event.probeId === get().probe.probeId) {
+                set((s) => ({ probe: { ...s.probe, status: 'error', error: { message: event.message, hint: event.hint } } }));
+              }
+              return;
+            }
             if (event.phase === 'init') set({ engine: { state: 'failed', message: event.message, hint: event.hint } });
             else if (event.runId === undefined || event.runId === get().run.runId) {
               set((s) => ({ run: { ...s.run, status: 'error', error: { message: event.message, hint: event.hint } } }));
