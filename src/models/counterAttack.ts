@@ -49,11 +49,21 @@
  *    the per-example δ_{b,k} = ∂z_k(x_b)/∂s at every trainable layer's pre-activation s. A Dense
  *    layer's weight gradient is a ⊗ δ plus δ for the bias, so its share of L_kj is
  *    (‖a‖² + 1)·(δ_k·δ_j); a Conv2D layer's is the Gram matrix of the per-example filter
- *    gradients im2col(a)ᵀ·δ_k (a ones column in im2col for the bias), formed with batched
- *    matMuls either directly or through the patch Gram im2col(a)·im2col(a)ᵀ, whichever is
- *    cheaper. No P-long per-class gradient is ever formed for Dense layers, and the costly
- *    filter-gradient kernel (Conv2DBackpropFilter, ~0.5 s per call on tfjs-cpu for a 32→64
- *    3×3 conv) is never called.
+ *    gradients im2col(a)ᵀ·δ_k (a ones column in im2col for the bias), formed per input either
+ *    directly or through the patch Gram im2col(a)·im2col(a)ᵀ, whichever is cheaper. No P-long
+ *    per-class gradient is ever formed for Dense layers, and the costly filter-gradient kernel
+ *    (Conv2DBackpropFilter, ~0.5 s per call on tfjs-cpu for a 32→64 3×3 conv) is never called.
+ *
+ * Speed of the fast path on tfjs-backend-wasm 4.22 (the app's backend without a GPU): only
+ * Conv2D, DepthwiseConv2dNative and 2-D matMuls without transpose flags run in XNNPACK; batched
+ * or transposed matMuls, Conv2DBackpropInput, MaxPoolGrad, Tile and Gather are scalar loops (3–40
+ * ns per element), and Slice/Unpack copy their whole input per call. Hence: the input vjp of a
+ * stride-1 conv is a convolution with the flipped kernel; a tiling max pool's vjp is a routing
+ * mask taken once per input; rows are repeated by a broadcasting multiply; im2col is a one-hot
+ * depthwise convolution; the Gram products are per-input 2-D matMuls on rows split off through
+ * host memory. Measured with scripts/bench-epsilon.ts on the MNIST defender: ~78 → ~8 ms per
+ * query. (Beware: wasm's MaxPoolGrad drops the gradient of windows whose max is ≤ 0 and breaks
+ * ties towards the last max; harmless after a relu, and both paths here share it.)
  *
  * Tensors: the functions here read `x` and the model's variables and never dispose or keep
  * them; every tensor they create is disposed before they return or throw.
@@ -107,6 +117,11 @@ export interface EpsilonOptions {
   renorm: EpsilonRenorm;
   /** Gram implementation, default 'auto'. */
   gramMethod?: GramMethod;
+  /**
+   * Where L and the logits come from, instead of `logitGradientGram(model, x)` — e.g. a cache
+   * (engine/gramCache.ts): they depend on neither ε nor the output mode nor the direction.
+   */
+  gramSource?: (model: tf.LayersModel, x: tf.Tensor4D) => Promise<LogitGram>;
 }
 
 /** Result of `epsilonCounterAttack`: plain arrays, nothing to dispose. */
@@ -146,6 +161,43 @@ const DEGENERATE_TOLERANCE = 1e-6;
 const AT_OWN_OUTPUT_TOLERANCE = 4 * 2 ** -24;
 /** Most (input, class) rows the fast path pushes through the network in one batched pass. */
 const FAST_MAX_ROWS = 256;
+
+/** Stages of the fast path that `setFastGramStageTimer` reports. */
+export type FastGramStage = 'logits' | 'forward' | 'backward' | 'convGram' | 'denseGram' | 'readback';
+
+let stageTimer: ((stage: FastGramStage, ms: number) => void) | null = null;
+let stageClock: () => number = () => performance.now();
+
+/**
+ * Benchmark hook (scripts/bench-epsilon.ts): while set, `logitGradientGram` reports the time of
+ * each fast-path stage, read from `clock` (ms; default performance.now, e.g. process CPU time on a
+ * busy machine). Only meaningful on backends that run each op when it is called (wasm, cpu); on
+ * asynchronous ones (webgl, webgpu) the time lands in 'readback'. Null switches it off.
+ */
+export function setFastGramStageTimer(timer: ((stage: FastGramStage, ms: number) => void) | null, clock?: () => number): void {
+  stageTimer = timer;
+  stageClock = clock ?? (() => performance.now());
+}
+
+function timed<T>(stage: FastGramStage, f: () => T): T {
+  if (stageTimer === null) return f();
+  const t0 = stageClock();
+  try {
+    return f();
+  } finally {
+    stageTimer?.(stage, stageClock() - t0);
+  }
+}
+
+async function timedAsync<T>(stage: FastGramStage, f: () => Promise<T>): Promise<T> {
+  if (stageTimer === null) return f();
+  const t0 = stageClock();
+  try {
+    return await f();
+  } finally {
+    stageTimer?.(stage, stageClock() - t0);
+  }
+}
 
 /** Activations whose vjp is g ⊙ act'(s) (the fast path's backward relies on it). */
 const ELEMENTWISE_ACTIVATIONS = new Set([
@@ -319,45 +371,112 @@ function applyLayer(layer: Layer, a: tf.Tensor): tf.Tensor {
   return layer.apply(a, { training: false }) as tf.Tensor;
 }
 
-/** [R, …] → [R·K, …]: each row repeated K times in a row (row b·K + k is input b, class k). */
-function repeatRows(t: tf.Tensor, k: number): tf.Tensor {
-  const reps = t.shape.map(() => 1);
-  return tf.reshape(tf.tile(tf.expandDims(t, 1), [1, k, ...reps.slice(1)]), [t.shape[0] * k, ...t.shape.slice(1)]);
+/**
+ * The vjp of a Conv2D layer's convolution with respect to its input `a`, for the cotangent `g`
+ * [N, oh, ow, cout] (any N). For stride 1 this is a plain convolution of `g`, zero-padded by
+ * kernel − 1 − (forward pad) on each side, with the kernel flipped spatially and its in/out
+ * channels swapped: on wasm that runs in XNNPACK's Conv2D, ~8× faster than wasm's
+ * Conv2DBackpropInput (a scalar loop). Strided convolutions use tf.conv2dTranspose.
+ */
+function convInputGrad(step: ParamStep, g: tf.Tensor4D, a: tf.Tensor4D): tf.Tensor4D {
+  const w = step.kernel.read() as tf.Tensor4D;
+  const [, h, wd, c] = a.shape;
+  const [sh, sw] = step.strides;
+  if (sh !== 1 || sw !== 1) return tf.conv2dTranspose(g, w, [g.shape[0], h, wd, c], step.strides, step.padding);
+  const [kh, kw] = w.shape;
+  const [, oh, ow] = g.shape;
+  // Forward padding (TF 'same': total (o − 1) + k − n, the smaller half first; 'valid': none).
+  const ph = step.padding === 'same' ? Math.max(oh - 1 + kh - h, 0) : 0;
+  const pw = step.padding === 'same' ? Math.max(ow - 1 + kw - wd, 0) : 0;
+  const top = Math.floor(ph / 2);
+  const left = Math.floor(pw / 2);
+  const flipped = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  return tf.conv2d(g, flipped, 1, [
+    [0, 0],
+    [kh - 1 - top, kh - 1 - (ph - top)],
+    [kw - 1 - left, kw - 1 - (pw - left)],
+    [0, 0],
+  ]);
 }
 
 /**
- * im2col of `a` [R, H, W, C] for a kh×kw kernel: [R, oh·ow, kh·kw·C], with the same padding
- * (TF 'same': total max((o−1)·s + k − n, 0), the smaller half first) and strides as tf.conv2d.
+ * The pool size of a MaxPooling2D layer whose windows tile its input without overlapping
+ * (channelsLast, padding 'valid', strides = pool size: the tfjs default), else null.
  */
-function im2col(a: tf.Tensor4D, step: ParamStep, oh: number, ow: number): tf.Tensor3D {
-  const [kh, kw] = step.kernel.shape as number[];
-  const [sh, sw] = step.strides;
-  const [r, h, w, c] = a.shape;
-  let padded = a;
-  if (step.padding === 'same') {
-    const ph = Math.max((oh - 1) * sh + kh - h, 0);
-    const pw = Math.max((ow - 1) * sw + kw - w, 0);
-    const top = Math.floor(ph / 2);
-    const left = Math.floor(pw / 2);
-    padded = tf.pad(a, [
+function tilingMaxPool(layer: Layer): [number, number] | null {
+  if (layer.getClassName() !== 'MaxPooling2D') return null;
+  const cfg = layer.getConfig() as Record<string, unknown>;
+  const size = pair(cfg.poolSize);
+  const strides = pair(cfg.strides ?? cfg.poolSize);
+  if (size === null || strides === null || size[0] !== strides[0] || size[1] !== strides[1]) return null;
+  return cfg.padding === 'valid' && cfg.dataFormat === 'channelsLast' ? size : null;
+}
+
+/**
+ * vjp of a tiling max pool (see tilingMaxPool) for the cotangent `g` [R·K, oh, ow, C] at the
+ * R inputs `a` [R, H, W, C]: each window's cotangent goes to the position its max came from.
+ * That routing depends on the input only, so it is taken once per input as the 0/1 `mask`
+ * [R, H, W, C] = MaxPoolGrad(ones) (the gradient of Σ pool(a): the kernel autodiff uses, ties
+ * broken its way); the vjp is `up` ⊙ mask (mask broadcast over K), with `up` [R·K, H, W, C] the
+ * cotangents copied over their windows (0 outside every window). Identical to MaxPoolGrad on K
+ * repeated inputs (each position is in at most one window, so nothing is summed), and much
+ * faster on wasm. The caller applies the mask (fused with the activation derivative).
+ */
+function maxPoolVjp(layer: Layer, [ph, pw]: [number, number], a: tf.Tensor4D, g: tf.Tensor4D): { up: tf.Tensor4D; mask: tf.Tensor } {
+  const [, h, w, c] = a.shape;
+  const [rk, oh, ow] = g.shape;
+  const mask = tf.grad((v: tf.Tensor) => tf.sum(applyLayer(layer, v)))(a);
+  let up = tf.reshape(tf.mul(tf.reshape(g, [rk * oh, 1, ow, 1, c]), tf.ones([1, ph, 1, pw, 1])), [rk, oh * ph, ow * pw, c]) as tf.Tensor4D;
+  if (oh * ph !== h || ow * pw !== w) {
+    up = tf.pad(up, [
       [0, 0],
-      [top, ph - top],
-      [left, pw - left],
+      [0, h - oh * ph],
+      [0, w - ow * pw],
       [0, 0],
     ]);
   }
-  const slices: tf.Tensor4D[] = [];
-  for (let di = 0; di < kh; di++) {
-    for (let dj = 0; dj < kw; dj++) {
-      slices.push(
-        sh === 1 && sw === 1
-          ? tf.slice(padded, [0, di, dj, 0], [r, oh, ow, c]) // contiguous: much faster than stridedSlice on cpu
-          : (tf.stridedSlice(padded, [0, di, dj, 0], [r, di + (oh - 1) * sh + 1, dj + (ow - 1) * sw + 1, c], [1, sh, sw, 1]) as tf.Tensor4D),
-      );
-    }
-  }
-  // [R, oh, ow, kh·kw, C]: the (di, dj, c) order of the kernel's own layout.
-  return tf.reshape(tf.stack(slices, 3), [r, oh * ow, kh * kw * c]);
+  return { up, mask };
+}
+
+/** [R, …] → [R·K, …]: each row repeated K times in a row (row b·K + k is input b, class k). */
+function repeatRows(t: tf.Tensor, k: number): tf.Tensor {
+  // A broadcasting multiply by ones (exact, −0 included) instead of tf.tile, whose wasm kernel
+  // copies element by element with full index arithmetic (~15 ms per 5 M floats).
+  const ones = tf.ones([1, k, ...t.shape.slice(1).map(() => 1)]);
+  return tf.reshape(tf.mul(tf.expandDims(t, 1), ones), [t.shape[0] * k, ...t.shape.slice(1)]);
+}
+
+/**
+ * im2col of `a` [R, H, W, C] for the layer's kh×kw kernel, strides and padding: [R, oh·ow, C·kh·kw],
+ * row (c, di, dj) of position p holding a_pad[p·s + (di, dj), c]. One depthwise convolution with
+ * one-hot filters (exact: one product by 1, the rest by 0), padding like the layer's own conv.
+ * The column order differs from the kernel's (di, dj, c) layout, which no Gram form below sees
+ * (P Pᵀ does not depend on it, and it only permutes the rows of a filter gradient PᵀΔ).
+ */
+function im2col(a: tf.Tensor4D, step: ParamStep): tf.Tensor3D {
+  const [kh, kw] = step.kernel.shape as number[];
+  const c = a.shape[3];
+  const taps = kh * kw;
+  const oneHot = new Float32Array(taps * c * taps); // [kh, kw, C, kh·kw]: tap t of channel c → output c·taps + t
+  for (let t = 0; t < taps; t++) for (let ch = 0; ch < c; ch++) oneHot[(t * c + ch) * taps + t] = 1;
+  const cols = tf.depthwiseConv2d(a, tf.tensor4d(oneHot, [kh, kw, c, taps]), step.strides, step.padding); // [R, oh, ow, C·kh·kw]
+  return tf.reshape(cols, [a.shape[0], cols.shape[1] * cols.shape[2], c * taps]);
+}
+
+/** Backends whose tensors live in host memory, where `splitRows` takes one read and R uploads. */
+const HOST_BACKENDS = new Set(['wasm', 'cpu']);
+
+/**
+ * The R rows of `t` [R, …] as R tensors of shape `shape` (caller disposes). On wasm, tf.slice,
+ * tf.unstack and tf.split copy all of `t` for every row, and tf.gather goes element by element
+ * with index arithmetic; one read-back and R uploads are two plain copies.
+ */
+function splitRows(t: tf.Tensor, shape: number[]): tf.Tensor[] {
+  const r = t.shape[0];
+  if (!HOST_BACKENDS.has(tf.getBackend())) return tf.unstack(t).map((x) => tf.reshape(x, shape));
+  const values = t.dataSync() as Float32Array;
+  const n = values.length / r;
+  return Array.from({ length: r }, (_, b) => tf.tensor(values.subarray(b * n, (b + 1) * n), shape, 'float32'));
 }
 
 /**
@@ -368,27 +487,41 @@ function im2col(a: tf.Tensor4D, step: ParamStep, oh: number, ow: number): tf.Ten
  * The left form materialises the K filter gradients (≈ npos·rows·K·cout multiply-adds), the
  * right one the patch Gram P Pᵀ (≈ npos²·(rows + K·cout)); we take the cheaper: the first for
  * early layers (many positions, few input channels), the second for later ones.
- * Batched matMuls repeat P over K explicitly, because the cpu backend's broadcasting over
- * batch dimensions of unequal size is not reliable.
+ * The big products are 2-D matMuls per input without transpose flags: the only matMul that wasm
+ * runs in XNNPACK (batched or transposed operands take a scalar loop, ~10× slower). The
+ * operands are laid out for that by batched transposes, then split into the R inputs.
  */
 function convGram(step: ParamStep, a: tf.Tensor4D, delta: tf.Tensor, k: number): tf.Tensor3D {
   const [rk, oh, ow, cout] = delta.shape;
   const r = rk / k;
   const npos = oh * ow;
-  let patches: tf.Tensor3D = im2col(a, step, oh, ow);
-  if (step.bias !== null) patches = tf.concat([patches, tf.ones([r, npos, 1])], 2);
-  const rows = patches.shape[2];
-  const d = tf.reshape(delta, [rk, npos, cout]) as tf.Tensor3D;
+  let patches = im2col(a, step); // [R, npos, rows0]
+  const rows0 = patches.shape[2];
+  const rows = rows0 + (step.bias !== null ? 1 : 0);
+  const d = tf.reshape(delta, [r, k, npos, cout]);
   const materialiseCost = npos * rows * k * cout + k * k * rows * cout;
   const patchGramCost = npos * npos * (rows + k * cout) + k * k * npos * cout;
   if (materialiseCost <= patchGramCost) {
-    const fg = tf.matMul(repeatRows(patches, k) as tf.Tensor3D, d, true, false); // [R·K, rows, cout]
-    const flat = tf.reshape(fg, [r, k, rows * cout]) as tf.Tensor3D;
-    return tf.matMul(flat, flat, false, true);
+    // The K filter gradients of input b, transposed: [Δ_1 … Δ_K]ᵀ P_b as [K·cout, rows].
+    if (step.bias !== null) patches = tf.concat([patches, tf.ones([r, npos, 1])], 2);
+    const p = splitRows(patches, [npos, rows]);
+    const dT = splitRows(tf.transpose(d, [0, 1, 3, 2]), [k * cout, npos]); // [R, K, cout, npos]
+    const fg = tf.stack(p.map((pb, b) => tf.matMul(dT[b] as tf.Tensor2D, pb as tf.Tensor2D)));
+    const f = tf.reshape(fg, [r, k, cout * rows]) as tf.Tensor3D;
+    return tf.matMul(f, f, false, true); // K²·rows·cout per input: small next to the above
   }
-  const pp = tf.matMul(patches, patches, false, true); // [R, npos, npos]
-  const y = tf.matMul(repeatRows(pp, k) as tf.Tensor3D, d); // [R·K, npos, cout]
-  return tf.matMul(tf.reshape(d, [r, k, npos * cout]) as tf.Tensor3D, tf.reshape(y, [r, k, npos * cout]) as tf.Tensor3D, false, true);
+  const p = splitRows(patches, [npos, rows0]);
+  const pT = splitRows(tf.transpose(patches, [0, 2, 1]), [rows0, npos]);
+  const dT = tf.transpose(d, [0, 1, 3, 2]); // [R, K, cout, npos]
+  const dTs = splitRows(dT, [k * cout, npos]);
+  // [Δ_1 … Δ_K]ᵀ (P Pᵀ) per input, rows (k, c): S is the small operand XNNPACK packs.
+  const ys = p.map((pb, b) => {
+    let pp = tf.matMul(pb as tf.Tensor2D, pT[b] as tf.Tensor2D); // P Pᵀ
+    if (step.bias !== null) pp = tf.add(pp, 1); // the ones column
+    return tf.matMul(dTs[b] as tf.Tensor2D, pp);
+  });
+  // L_b = [Δ_1 … Δ_K] · Yᵀ as [K, cout·npos] × [cout·npos, K].
+  return tf.stack(ys.map((y, b) => tf.matMul(tf.reshape(dTs[b], [k, cout * npos]) as tf.Tensor2D, tf.transpose(tf.reshape(y, [k, cout * npos])) as tf.Tensor2D))) as tf.Tensor3D;
 }
 
 /** L for a chunk of R inputs, as a [R, K, K] tensor (caller disposes). Runs inside a tidy. */
@@ -398,59 +531,81 @@ function fastGramChunk(steps: Step[], xc: tf.Tensor4D, k: number): tf.Tensor3D {
     // 1. Forward pass on the R inputs, keeping each step's input and each pre-activation s.
     const inputs: tf.Tensor[] = [];
     const pre: (tf.Tensor | null)[] = [];
-    let a: tf.Tensor = xc;
-    for (const step of steps) {
-      inputs.push(a);
-      if (step.kind === 'apply') {
-        pre.push(null);
-        a = applyLayer(step.layer, a);
-      } else {
-        const s = preActivation(step, a);
-        pre.push(s);
-        a = step.activation.apply(s) as tf.Tensor;
+    timed('forward', () => {
+      let a: tf.Tensor = xc;
+      for (const step of steps) {
+        inputs.push(a);
+        if (step.kind === 'apply') {
+          pre.push(null);
+          a = applyLayer(step.layer, a);
+        } else {
+          const s = preActivation(step, a);
+          pre.push(s);
+          a = step.activation.apply(s) as tf.Tensor;
+        }
       }
-    }
+    });
     // 2. Backward pass for all R·K (input b, class k) pairs at once, row b·K + k, starting from
     //    the cotangent e_k at the logits. It is written out layer by layer (instead of
     //    differentiating a forward pass over R·K tiled rows) so that the expensive forward
     //    convolutions run on R rows only; rows never interact (inference mode).
     const first = steps.findIndex((st) => st.kind !== 'apply');
     const deltas = new Map<number, tf.Tensor>();
+    const t0 = stageTimer === null ? 0 : stageClock();
     let g: tf.Tensor = tf.tile(tf.eye(k), [r, 1]); // ∂z_k/∂(output of the last step)
+    // A factor of g still to apply, one per input [R, …] (broadcast over K): a max pool's routing
+    // mask, multiplied into the next activation derivative so the R·K rows are scaled once.
+    let rowFactor: tf.Tensor | null = null;
+    const scaleRows = (f: tf.Tensor) => tf.reshape(tf.mul(tf.reshape(g, [r, k, ...f.shape.slice(1)]), tf.expandDims(f, 1)), g.shape);
     for (let i = steps.length - 1; i >= first; i--) {
       const step = steps[i];
       if (step.kind === 'apply') {
         // vjp through a parameter-free layer (pooling, flatten, dropout, frozen layers, …).
-        g = tf.grads((inp: tf.Tensor) => applyLayer(step.layer, inp))([repeatRows(inputs[i], k)], g)[0];
+        if (rowFactor !== null) g = scaleRows(rowFactor);
+        rowFactor = null;
+        const pool = tilingMaxPool(step.layer);
+        if (pool !== null) {
+          const { up, mask } = maxPoolVjp(step.layer, pool, inputs[i] as tf.Tensor4D, g as tf.Tensor4D);
+          g = up;
+          rowFactor = mask;
+        } else {
+          g = tf.grads((inp: tf.Tensor) => applyLayer(step.layer, inp))([repeatRows(inputs[i], k)], g)[0];
+        }
         continue;
       }
       const s = pre[i] as tf.Tensor;
       // Elementwise activation (checked by the plan): its vjp is g ⊙ act'(s), and act'(s) is
       // the gradient of Σ act(s) — the same gradient kernels autodiff would use.
+      let factor = rowFactor;
+      rowFactor = null;
       if (activationName(step.activation) !== 'linear') {
         const da = tf.grad((v: tf.Tensor) => tf.sum(step.activation.apply(v) as tf.Tensor))(s);
-        g = tf.reshape(tf.mul(tf.reshape(g, [r, k, ...s.shape.slice(1)]), tf.expandDims(da, 1)), g.shape);
+        factor = factor === null ? da : tf.mul(factor, da); // a 0/1 mask times da: exact
       }
+      if (factor !== null) g = scaleRows(factor);
       deltas.set(i, g);
       if (i === first) break;
       const w = step.kernel.read();
       g =
         step.kind === 'dense'
-          ? tf.matMul(g as tf.Tensor2D, w as tf.Tensor2D, false, true)
-          : tf.conv2dTranspose(g as tf.Tensor4D, w as tf.Tensor4D, [r * k, ...(inputs[i].shape.slice(1) as [number, number, number])], step.strides, step.padding);
+          ? tf.matMul(g as tf.Tensor2D, tf.transpose(w) as tf.Tensor2D) // transposeB would take wasm's scalar matMul
+          : convInputGrad(step, g as tf.Tensor4D, inputs[i] as tf.Tensor4D);
     }
+    stageTimer?.('backward', stageClock() - t0);
     // 3. Per-layer per-example Gram contributions.
     let gram: tf.Tensor3D = tf.zeros([r, k, k]);
     for (const [i, delta] of deltas) {
       const step = steps[i] as ParamStep;
       if (step.kind === 'dense') {
         // Weight gradient a ⊗ δ, bias gradient δ: ⟨·,·⟩ = (‖a‖² + 1)·(δ_k·δ_j).
-        const d = tf.reshape(delta, [r, k, -1]) as tf.Tensor3D;
-        let sq = tf.sum(tf.square(inputs[i]), 1);
-        if (step.bias !== null) sq = tf.add(sq, 1);
-        gram = tf.add(gram, tf.mul(tf.matMul(d, d, false, true), tf.reshape(sq, [r, 1, 1])));
+        gram = timed('denseGram', () => {
+          const d = tf.reshape(delta, [r, k, -1]) as tf.Tensor3D;
+          let sq = tf.sum(tf.square(inputs[i]), 1);
+          if (step.bias !== null) sq = tf.add(sq, 1);
+          return tf.add(gram, tf.mul(tf.matMul(d, d, false, true), tf.reshape(sq, [r, 1, 1])));
+        });
       } else {
-        gram = tf.add(gram, convGram(step, inputs[i] as tf.Tensor4D, delta, k));
+        gram = timed('convGram', () => tf.add(gram, convGram(step, inputs[i] as tf.Tensor4D, delta, k)));
       }
     }
     return gram;
@@ -485,7 +640,7 @@ async function fastGram(steps: Step[], x: tf.Tensor4D, k: number): Promise<Float
       throw e;
     }
     try {
-      out.set(await g.data(), start * k * k);
+      out.set(await timedAsync('readback', () => g.data()), start * k * k);
     } finally {
       g.dispose();
     }
@@ -576,13 +731,14 @@ export async function logitGradientGram(model: tf.LayersModel, x: tf.Tensor4D, o
   if (b === 0) {
     return { gram: new Float32Array(0), logits: new Float32Array(0), batchSize: 0, numClasses: k, method: steps !== null ? 'fast' : 'reference' };
   }
-  const z = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor2D);
-  let logits: Float32Array;
-  try {
-    logits = (await z.data()) as Float32Array;
-  } finally {
-    z.dispose();
-  }
+  const logits = await timedAsync('logits', async () => {
+    const z = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor2D);
+    try {
+      return (await z.data()) as Float32Array;
+    } finally {
+      z.dispose();
+    }
+  });
   for (let i = 0; i < logits.length; i++) {
     if (!Number.isFinite(logits[i])) throw new RangeError(`model produced a non-finite logit ${logits[i]} (row ${Math.floor(i / k)})`);
   }
@@ -755,7 +911,9 @@ export async function epsilonCounterAttack(model: tf.LayersModel, x: tf.Tensor4D
   if (opts.renorm !== 'none' && opts.renorm !== 'centering' && opts.renorm !== 'winner-takes-all') {
     throw new RangeError(`renorm must be 'none', 'centering' or 'winner-takes-all', got ${String(opts.renorm)}`);
   }
-  const { gram, logits, batchSize: b, numClasses: k, method } = await logitGradientGram(model, x, { method: opts.gramMethod ?? 'auto' });
+  const { gram, logits, batchSize: b, numClasses: k, method } = opts.gramSource
+    ? await opts.gramSource(model, x)
+    : await logitGradientGram(model, x, { method: opts.gramMethod ?? 'auto' });
   const original = new Float32Array(b * k);
   const defended = new Float32Array(b * k);
   const centeringRounds = opts.renorm === 'centering' ? new Int32Array(b) : null;
