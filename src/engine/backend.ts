@@ -108,7 +108,7 @@ async function timeDefenderStep(): Promise<number> {
 
 function describeDevice(backend: BackendName, probes: Probes): string {
   if (backend === 'webgpu' || backend === 'webgl') return `${probes[backend].description}${probes[backend].software ? ' (software)' : ''}`;
-  return backend === 'wasm' ? 'CPU via WebAssembly (SIMD, 1 thread, + our Conv2DBackpropFilter)' : 'CPU via plain JavaScript';
+  return backend === 'wasm' ? 'CPU via WebAssembly (SIMD, 1 thread, + our conv gradient kernels)' : 'CPU via plain JavaScript';
 }
 
 /**

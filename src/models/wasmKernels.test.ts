@@ -1,6 +1,7 @@
 /**
- * The wasm Conv2DBackpropFilter kernel against the cpu backend's own kernel, on the conv shapes our
- * models use, plus a stock tf.layers CNN trained on both backends from identical weights.
+ * The wasm Conv2DBackpropFilter and Conv2DBackpropInput kernels against the cpu backend's own
+ * kernels, on the conv shapes our models use, plus a stock tf.layers CNN and the registry's
+ * defender trained on both backends from identical weights.
  *
  * Both backends live in one engine; every case switches with tf.setBackend and builds its tensors
  * from plain Float32Arrays, so each backend computes from exactly the same numbers.
@@ -11,8 +12,10 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRng } from '../math/random';
+import { buildModel } from './registry';
 import { expectNoLeak } from './testing';
-import { registerWasmConv2DBackpropFilter } from './wasmKernels';
+import { createOptimizer, trainStep } from './training';
+import { registerWasmConv2DBackpropFilter, registerWasmConv2DBackpropInput, unregisterWasmConv2DBackpropInput } from './wasmKernels';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -289,6 +292,192 @@ describe('registerWasmConv2DBackpropFilter', () => {
   });
 });
 
+interface InputCase {
+  /** The forward conv's input x, i.e. the shape of dx (NHWC, or NCHW when dataFormat says so). */
+  x: [number, number, number, number];
+  k: [number, number];
+  cout: number;
+  attrs: Attrs & { dataFormat?: 'NHWC' | 'NCHW' };
+}
+
+/** dy's shape for an InputCase: the forward conv's output, in the case's data format. */
+function dyShapeOf(c: InputCase): [number, number, number, number] {
+  const nchw = c.attrs.dataFormat === 'NCHW';
+  const nhwc: [number, number, number, number] = nchw ? [c.x[0], c.x[2], c.x[3], c.x[1]] : c.x;
+  const cin = nhwc[3];
+  const info = tf.backend_util.computeConv2DInfo(nhwc, [c.k[0], c.k[1], cin, c.cout], c.attrs.strides, 1, c.attrs.pad, c.attrs.dimRoundingMode);
+  return nchw ? [c.x[0], c.cout, info.outHeight, info.outWidth] : [c.x[0], info.outHeight, info.outWidth, c.cout];
+}
+
+function filterShapeOf(c: InputCase): [number, number, number, number] {
+  const cin = c.attrs.dataFormat === 'NCHW' ? c.x[1] : c.x[3];
+  return [c.k[0], c.k[1], cin, c.cout];
+}
+
+/**
+ * Runs `fn`, counting the calls it makes to the wasm Conv2D kernel: our Conv2DBackpropInput makes
+ * exactly one, the stock kernel it falls back on none.
+ */
+async function countWasmConv2D<T>(fn: () => Promise<T>): Promise<{ result: T; conv2dCalls: number }> {
+  const config = tf.getKernel(tf.Conv2D, 'wasm');
+  if (config == null) throw new Error('wasm Conv2D is not registered');
+  const spy = vi.spyOn(config, 'kernelFunc');
+  try {
+    const result = await fn();
+    return { result, conv2dCalls: spy.mock.calls.length };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** Conv2DBackpropInput straight through runKernel, as tf.conv2dTranspose and the conv2d gradient call it. */
+async function runBackpropInputKernel(backend: string, dyv: Float32Array, wv: Float32Array, c: InputCase): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  const dy = tf.tensor4d(dyv, dyShapeOf(c));
+  const w = tf.tensor4d(wv, filterShapeOf(c));
+  try {
+    const attrs = { dataFormat: 'NHWC', ...c.attrs, inputShape: c.x };
+    const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: w }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    expect(dx.shape).toEqual(c.x);
+    const values = (await dx.data()) as Float32Array;
+    dx.dispose();
+    return values;
+  } finally {
+    dy.dispose();
+    w.dispose();
+  }
+}
+
+/** The path training takes: tf.grad of a conv2d wrt its input. d/dx Σ conv2d(x, W)·dy is exactly BackpropInput(dy, W). */
+async function inputGradViaConv2d(backend: string, dyv: Float32Array, wv: Float32Array, c: InputCase): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  const dy = tf.tensor4d(dyv, dyShapeOf(c));
+  const w = tf.tensor4d(wv, filterShapeOf(c));
+  const x = tf.zeros(c.x) as tf.Tensor4D;
+  const pad = c.attrs.pad as Parameters<typeof tf.conv2d>[3];
+  const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, w, c.attrs.strides, pad, 'NHWC', 1, c.attrs.dimRoundingMode), dy)))(x);
+  const values = (await g.data()) as Float32Array;
+  tf.dispose([dy, w, x, g]);
+  return values;
+}
+
+/** The stock wasm kernel's answer (registration swapped back for the call). */
+async function stockWasmBackpropInput(dyv: Float32Array, wv: Float32Array, c: InputCase): Promise<Float32Array> {
+  unregisterWasmConv2DBackpropInput();
+  try {
+    return await runBackpropInputKernel('wasm', dyv, wv, c);
+  } finally {
+    registerWasmConv2DBackpropInput();
+  }
+}
+
+describe('registerWasmConv2DBackpropInput', () => {
+  it('is registered by registerWasmConv2DBackpropFilter, once; unregister puts the stock kernel (and its setup) back', () => {
+    const ours = tf.getKernel(tf.Conv2DBackpropInput, 'wasm');
+    expect(ours).toBeDefined();
+    const warn = vi.spyOn(console, 'warn');
+    registerWasmConv2DBackpropFilter();
+    registerWasmConv2DBackpropInput();
+    expect(tf.getKernel(tf.Conv2DBackpropInput, 'wasm')).toBe(ours);
+    unregisterWasmConv2DBackpropInput();
+    const stock = tf.getKernel(tf.Conv2DBackpropInput, 'wasm');
+    expect(stock).toBeDefined();
+    expect(stock).not.toBe(ours);
+    expect(stock?.kernelFunc).not.toBe(ours?.kernelFunc);
+    // The engine runs setupFunc at backend initialisation; the stock kernel's cwrap lives there.
+    expect(stock?.setupFunc).toBeTypeOf('function');
+    expect(ours?.setupFunc).toBe(stock?.setupFunc);
+    unregisterWasmConv2DBackpropInput(); // a second restore changes nothing
+    expect(tf.getKernel(tf.Conv2DBackpropInput, 'wasm')).toBe(stock);
+    registerWasmConv2DBackpropInput();
+    expect(tf.getKernel(tf.Conv2DBackpropInput, 'wasm')?.kernelFunc).toBe(ours?.kernelFunc);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  // dx of our CNNs' convs (conv1's is only needed for gradients wrt the images), the wider 26×26×64
+  // → 128 case, and Y's last conv; 'valid' and 'same'; batch 1 and 5.
+  const modelShapes: { hw: number; cin: number; cout: number }[] = [
+    { hw: 28, cin: 1, cout: 32 },
+    { hw: 13, cin: 32, cout: 64 },
+    { hw: 13, cin: 64, cout: 128 },
+    { hw: 26, cin: 64, cout: 128 },
+    { hw: 5, cin: 128, cout: 128 },
+  ];
+  const report: string[] = [];
+  afterAll(() => {
+    console.log(`wasm Conv2DBackpropInput, worst max|diff|/max|ref| against cpu per shape (B = 1, 5):\n  ${report.join('\n  ')}`);
+  });
+
+  for (const { hw, cin, cout } of modelShapes) {
+    for (const pad of ['valid', 'same'] as const) {
+      it(`matches cpu on dx [B,${hw},${hw},${cin}] k3 cout ${cout} '${pad}' for B = 1, 5 (tf.grad and runKernel), leaking nothing`, async () => {
+        let worst = 0;
+        for (const b of [1, 5]) {
+          const c: InputCase = { x: [b, hw, hw, cin], k: [3, 3], cout, attrs: { strides: 1, pad } };
+          const seed = 7000 + hw * 1000 + cin * 10 + b;
+          const dyv = normals(size(dyShapeOf(c)), seed);
+          const wv = normals(size(filterShapeOf(c)), seed + 1);
+          const wasmBuffersBefore = tf.findBackend('wasm').numDataIds();
+          await expectNoLeak(async () => {
+            const cpu = await runBackpropInputKernel('cpu', dyv, wv, c);
+            const cpuGrad = await inputGradViaConv2d('cpu', dyv, wv, c);
+            expect(relErr(cpuGrad, cpu)).toBeLessThanOrEqual(1e-6);
+            const { result: viaKernel, conv2dCalls } = await countWasmConv2D(() => runBackpropInputKernel('wasm', dyv, wv, c));
+            expect(conv2dCalls, 'our kernel ran (one XNNPACK Conv2D), not the stock fallback').toBe(1);
+            const viaGrad = await inputGradViaConv2d('wasm', dyv, wv, c);
+            const stock = await stockWasmBackpropInput(dyv, wv, c);
+            expect(relErr(stock, cpu)).toBeLessThanOrEqual(TOL);
+            const e = Math.max(relErr(viaKernel, cpu), relErr(viaGrad, cpu));
+            worst = Math.max(worst, e);
+            expect(e).toBeLessThanOrEqual(TOL);
+          });
+          expect(tf.findBackend('wasm').numDataIds()).toBe(wasmBuffersBefore);
+        }
+        report.push(`[B,${hw},${hw},${cin}]←${cout} ${pad}: ${worst.toExponential(2)}`);
+      });
+    }
+  }
+
+  // Stride-1 geometry beyond the models (handled by our kernel), and the cases it hands to the
+  // stock kernel: strides > 1, NCHW, explicit pads wider than the kernel.
+  const handled: InputCase[] = [
+    { x: [2, 9, 9, 2], k: [2, 4], cout: 4, attrs: { strides: 1, pad: 'same' } },
+    { x: [2, 7, 9, 3], k: [3, 2], cout: 5, attrs: { strides: 1, pad: 'valid' } },
+    { x: [2, 4, 4, 2], k: [5, 5], cout: 2, attrs: { strides: [1, 1], pad: 'same' } },
+    { x: [1, 5, 6, 2], k: [1, 1], cout: 3, attrs: { strides: 1, pad: 'valid' } },
+    { x: [2, 8, 7, 2], k: [3, 3], cout: 3, attrs: { strides: 1, pad: 1 } },
+    { x: [2, 8, 7, 2], k: [3, 3], cout: 3, attrs: { strides: 1, pad: 2, dimRoundingMode: 'floor' } },
+    { x: [2, 8, 7, 2], k: [3, 3], cout: 3, attrs: { strides: 1, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] } },
+  ];
+  const delegated: InputCase[] = [
+    { x: [3, 9, 9, 2], k: [3, 3], cout: 4, attrs: { strides: 2, pad: 'valid' } },
+    { x: [3, 9, 10, 2], k: [3, 3], cout: 4, attrs: { strides: [1, 2], pad: 'same' } },
+    { x: [2, 2, 6, 6], k: [3, 3], cout: 3, attrs: { strides: 1, pad: 'same', dataFormat: 'NCHW' } },
+    { x: [2, 8, 7, 2], k: [3, 3], cout: 3, attrs: { strides: 1, pad: [[0, 0], [3, 0], [0, 1], [0, 0]] } },
+  ];
+  it(`matches cpu on ${handled.length} more stride-1 geometries and ${delegated.length} it hands to the stock kernel`, async () => {
+    for (const [i, c] of [...handled, ...delegated].entries()) {
+      const label = JSON.stringify(c);
+      const isHandled = i < handled.length;
+      const dyv = normals(size(dyShapeOf(c)), 800 + i);
+      const wv = normals(size(filterShapeOf(c)), 900 + i);
+      const wasmBuffersBefore = tf.findBackend('wasm').numDataIds();
+      await expectNoLeak(async () => {
+        const cpu = await runBackpropInputKernel('cpu', dyv, wv, c);
+        const { result: got, conv2dCalls } = await countWasmConv2D(() => runBackpropInputKernel('wasm', dyv, wv, c));
+        expect(conv2dCalls, `${isHandled ? 'handled' : 'delegated'} ${label}`).toBe(isHandled ? 1 : 0);
+        expect(relErr(got, cpu), label).toBeLessThanOrEqual(TOL);
+        if (c.attrs.dataFormat === undefined && (c.attrs.dimRoundingMode === undefined || typeof c.attrs.pad === 'number')) {
+          const viaGrad = await inputGradViaConv2d('wasm', dyv, wv, c);
+          expect(relErr(viaGrad, cpu), `tf.grad ${label}`).toBeLessThanOrEqual(TOL);
+        }
+      });
+      expect(tf.findBackend('wasm').numDataIds(), label).toBe(wasmBuffersBefore);
+    }
+  });
+});
+
 interface CpuBackendLike {
   readSync(dataId: tf.DataId): unknown;
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
@@ -438,4 +627,76 @@ describe('stock tf.layers CNN on wasm', () => {
     },
     600_000,
   );
+});
+
+describe('registry defender trained with trainStep on wasm (both gradient kernels)', () => {
+  const STEPS = 30;
+  const BATCH = 16;
+
+  /** 4 seeded batches (images uniform in [0,1), one-hot labels of a seeded class), cycled. */
+  function makeData(): { xs: Float32Array[]; ys: Float32Array[] } {
+    const rng = createRng(4242);
+    const xs: Float32Array[] = [];
+    const ys: Float32Array[] = [];
+    for (let i = 0; i < 4; i++) {
+      const x = new Float32Array(BATCH * 28 * 28);
+      for (let j = 0; j < x.length; j++) x[j] = rng.next();
+      const y = new Float32Array(BATCH * 10);
+      for (let r = 0; r < BATCH; r++) y[r * 10 + rng.int(10)] = 1;
+      xs.push(x);
+      ys.push(y);
+    }
+    return { xs, ys };
+  }
+
+  /** The losses of STEPS Adam steps of buildModel('defender', seed 3) on `backend`, read back after each step. */
+  async function trainDefender(backend: string): Promise<number[]> {
+    await tf.setBackend(backend);
+    const { xs, ys } = makeData();
+    // Seeded initial values are drawn on the CPU, so every backend starts from the same weights.
+    const model = buildModel('defender', { seed: 3 });
+    const optimizer = createOptimizer('adam', 1e-3);
+    const xts = xs.map((x) => tf.tensor4d(x, [BATCH, 28, 28, 1]));
+    const yts = ys.map((y) => tf.tensor2d(y, [BATCH, 10]));
+    const losses: number[] = [];
+    try {
+      for (let s = 0; s < STEPS; s++) {
+        const loss = trainStep(model, optimizer, xts[s % 4], yts[s % 4], 'cross-entropy');
+        losses.push((await loss.data())[0]);
+        loss.dispose();
+      }
+    } finally {
+      tf.dispose([...xts, ...yts]);
+      model.dispose();
+      optimizer.dispose();
+    }
+    return losses;
+  }
+
+  it(`matches the cpu loss after ${STEPS} Adam steps at batch ${BATCH}, with our and with the stock input gradient, leaking nothing`, async () => {
+    const cpu = await withReferenceCpuBackpropFilter(() => expectNoLeak(() => trainDefender('cpu')));
+    const fastRun = await countWasmConv2D(() => expectNoLeak(() => trainDefender('wasm')));
+    unregisterWasmConv2DBackpropInput();
+    let stockRun: Awaited<typeof fastRun>;
+    try {
+      stockRun = await countWasmConv2D(() => expectNoLeak(() => trainDefender('wasm')));
+    } finally {
+      registerWasmConv2DBackpropInput();
+    }
+    // conv2's dx (conv1's is never needed) went through our kernel: one more XNNPACK Conv2D per step.
+    expect(fastRun.conv2dCalls - stockRun.conv2dCalls).toBe(STEPS);
+    const fast = fastRun.result;
+    const stock = stockRun.result;
+    const last = STEPS - 1;
+    console.log(
+      `defender batch ${BATCH}: loss@1 cpu ${cpu[0].toFixed(6)}; loss@${STEPS} cpu ${cpu[last].toFixed(6)} ` +
+        `wasm ${fast[last].toFixed(6)} (|diff| ${Math.abs(fast[last] - cpu[last]).toExponential(2)}) ` +
+        `wasm with stock dx ${stock[last].toFixed(6)} (|diff| ${Math.abs(stock[last] - cpu[last]).toExponential(2)})`,
+    );
+    expect(Math.abs(fast[0] - cpu[0])).toBeLessThan(1e-5);
+    expect(Math.abs(fast[last] - cpu[last])).toBeLessThanOrEqual(1e-4);
+    expect(Math.abs(stock[last] - cpu[last])).toBeLessThanOrEqual(1e-4);
+    // The loss must actually move, or agreement would prove nothing.
+    expect(Math.abs(cpu[last] - cpu[0])).toBeGreaterThan(1e-3);
+  }, 120_000);
 });
