@@ -31,3 +31,28 @@ test('a finished run at 1280×720', async ({ page }) => {
   await page.getByTestId('thief-view').evaluate((el) => el.scrollIntoView({ block: 'end' }));
   await page.screenshot({ path: 'docs/screenshot-thief-view.png' });
 });
+
+test('the drawing pad after a finished small run, at 1280×720', async ({ page }) => {
+  test.setTimeout(180_000);
+  const lab = new LabPage(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await lab.open('#v=1&sub=I&budget=2400&tep=2&eval=500');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  // A hand-drawn 7: a bar across the top, then down and to the left.
+  const canvas = page.getByTestId('pad-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+  await page.mouse.move(...at(0.25, 0.22));
+  await page.mouse.down();
+  await page.mouse.move(...at(0.72, 0.2), { steps: 10 });
+  await page.mouse.move(...at(0.62, 0.45), { steps: 10 });
+  await page.mouse.move(...at(0.45, 0.82), { steps: 12 });
+  await page.mouse.up();
+  await expect(page.getByTestId('pad-top-thief-defended')).toHaveText(/\d/, { timeout: 30_000 });
+  await expect(page.getByTestId('pad-answers')).toHaveAttribute('data-status', 'ready');
+  await page.getByTestId('drawing-pad').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await page.screenshot({ path: 'docs/screenshot-drawing-pad.png' });
+});

@@ -1,10 +1,18 @@
+import { lazy, Suspense } from 'react';
 import { BackendStatus } from '../components/BackendStatus';
+import { DrawingPad } from '../components/DrawingPad';
+import { ViewTabs } from '../components/ViewTabs';
+import { useApp } from '../components/storeContext';
 import { ExperimentPanel } from '../components/ExperimentPanel';
 import { Notices } from '../components/Notices';
 import { ReverseSigmoidPanel } from '../components/ReverseSigmoidPanel';
 import { ThemeSwitch } from '../components/ThemeSwitch';
 
+// The Reproduce view (report tables, its charts) loads on first use, not with the lab.
+const ReproduceView = lazy(() => import('../components/ReproduceView').then((m) => ({ default: m.ReproduceView })));
+
 export function App() {
+  const view = useApp((s) => s.params.view);
   return (
     <div className="app">
       <header className="topbar">
@@ -17,11 +25,19 @@ export function App() {
           <BackendStatus />
         </div>
       </header>
+      <ViewTabs />
       <Notices />
-      <main>
-        <ReverseSigmoidPanel />
-        <ExperimentPanel />
-      </main>
+      {view === 'reproduce' ? (
+        <Suspense fallback={<p className="hint">Loading the reproduction…</p>}>
+          <ReproduceView />
+        </Suspense>
+      ) : (
+        <main>
+          <ReverseSigmoidPanel />
+          <ExperimentPanel />
+          <DrawingPad />
+        </main>
+      )}
       <footer className="footer">
         Defenses from “Defending Against Neural Network Model Stealing Attacks Using Deceptive Perturbations”
         (reverse sigmoid, arXiv:1806.00054) and the ε counter-attack, which poisons a thief&apos;s training with the

@@ -6,6 +6,7 @@ import { ParamSlider } from './controls/ParamSlider';
 import { RunResults } from './RunResults';
 import { ThiefView } from './ThiefView';
 import { EpsilonQueryPanel } from './EpsilonQueryPanel';
+import { EpsilonLesson } from './EpsilonLesson';
 import { useApp } from './storeContext';
 
 const PHASE_LABEL = {
@@ -155,6 +156,7 @@ export function ExperimentPanel() {
         </div>
         <div className="exp-main">
           {defense === 'epsilon' && <EpsilonQueryPanel />}
+          {defense === 'epsilon' && <EpsilonLesson />}
           <SubstituteAccuracyChart data={chart} />
           <RunResults />
           <ThiefView />

@@ -22,6 +22,9 @@ export function ThiefView() {
             <DigitImage pixels={s.pixels} label={s.caption} />
             <span className="sample-caption">{s.caption}</span>
             <AnswerBars rows={s.rows} domain={s.domain} />
+            <span className={s.offSimplex ? 'sample-stats off-simplex' : 'sample-stats'} data-testid="sample-stats">
+              {s.stats}
+            </span>
           </li>
         ))}
       </ul>

@@ -12,10 +12,12 @@ import { createRng, shuffleInPlace } from '../math/random';
 import { budgetSchedule } from '../math/schedule';
 import { fgsm, jacobianStep } from '../models/adversarial';
 import { buildModel } from '../models/registry';
-import { createOptimizer, mseOnProbabilities, predictProbabilities, shiftAugment, softCrossEntropy } from '../models/training';
-import { invertAnswers, sameDefenseLayerLoss, trainInversionMlp, trainStepWithLoss } from '../models/defenseAware';
+import { createOptimizer, mseOnProbabilities, predictProbabilities, softCrossEntropy } from '../models/training';
+import { invertAnswers, sameDefenseLayerLoss, trainInversionMlp } from '../models/defenseAware';
+import { thiefTrainStep } from './thiefStep';
 import { getDefender, type ModelStore } from './defenderProvider';
 import { Oracle } from './oracle';
+import type { GramCache } from './gramCache';
 import { costOf, fractionEqual, queryImages, sampleStrip, toTargets } from './queries';
 export { cleanAnswers } from './queries';
 import type {
@@ -63,6 +65,14 @@ export interface RunContext {
   /** Lets queued messages (a stop command) in; resolves on the next turn of the event loop. */
   yieldNow(): Promise<void>;
   now(): number;
+  /** ε defense: per-image Gram matrices shared across runs (cleared when the defender is retrained). */
+  gramCache?: GramCache;
+  /**
+   * Called once at the end of a successful run, before the thieves are disposed (the drawing pad
+   * copies their weights out here). It must not keep the models or create tensors it does not
+   * dispose: the run's tensor count is checked right after.
+   */
+  onThieves?(snapshot: { undefended: tf.LayersModel; defended: tf.LayersModel; config: ExperimentConfig }): void | Promise<void>;
 }
 
 /** One thief: its model, optimizer, and the answers it has collected so far (device-resident). */
@@ -120,6 +130,8 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       checkpoint,
     }, ctx.retrainDefender ?? false);
     own(defender);
+    // Fresh weights under the same key: cached Gram matrices of the old ones are no longer valid.
+    if (source === 'trained') ctx.gramCache?.clear();
 
     // The evaluation images: the first evalSize of the test set (its order is fixed by the data files).
     const evalN = Math.min(config.evalSize, dataset.test.count);
@@ -133,15 +145,18 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
 
     // Honest users: the defender's accuracy as seen through the defense.
     const protectedN = config.defense === 'epsilon' ? Math.min(evalN, PROTECTED_EVAL_CAP_EPSILON) : evalN;
-    const honest = new Oracle(defender, config, k);
+    const honest = new Oracle(defender, config, k, ctx.gramCache ?? null);
     const honestX = own(xEval.slice(0, protectedN));
     const honestAnswers = await honest.answer(honestX);
-    const protectedAccuracy = fractionEqual(argmaxRows(honestAnswers.defended, k), evalLabels.subarray(0, protectedN));
+    const protectedPred = argmaxRows(honestAnswers.defended, k);
+    const protectedAccuracy = fractionEqual(protectedPred, evalLabels.subarray(0, protectedN));
+    // P(M, defense) of the reverse-sigmoid paper's Table I: the protected model's agreement with M.
+    const protectedAgreement = fractionEqual(protectedPred, defenderPred.subarray(0, protectedN));
     await checkpoint();
 
     // --- The attack ---------------------------------------------------------------------
     phase('attack', `${config.attack} attack on thief ${config.substitute}`);
-    const oracle = new Oracle(defender, config, k);
+    const oracle = new Oracle(defender, config, k, ctx.gramCache ?? null);
     const rng = createRng(config.seed);
     const { attacker } = defenderAttackerSplit(dataset.train);
     const pool = shuffleInPlace(Uint32Array.from(attacker), rng);
@@ -164,7 +179,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     if (config.attack === 'inversion') {
       const pairs = Math.min(pool.length, config.defense === 'epsilon' ? INVERSION_PAIRS_EPSILON : INVERSION_PAIRS);
       ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'attack', detail: `Training the inversion MLP on ${pairs} answer pairs` });
-      const knowledge = new Oracle(defender, config, k);
+      const knowledge = new Oracle(defender, config, k, ctx.gramCache ?? null);
       const pairX = tf.tensor4d(imagesToFloat(dataset.train.images, pool.subarray(pool.length - pairs)), [pairs, h, w, c]);
       const pairAnswers = await knowledge.answer(pairX).finally(() => pairX.dispose());
       inversion = own(await trainInversionMlp(pairAnswers.defended, pairAnswers.original, k, { epochs: INVERSION_EPOCHS, seed: config.seed, checkpoint }));
@@ -195,11 +210,14 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       if (config.attack === 'jacobian' && previousBudget > 0) {
         // Each thief grows its own set from its own gradients: after round 0 their queries differ.
         for (const t of [thieves.undefended, thieves.defended]) {
-          const which = t === thieves.undefended ? 'original' : 'defended';
           const newX = augmentJacobian(t, fresh);
-          const answers = await oracle.answer(newX);
-          appendData(t, newX, toTargets(which === 'original' ? answers.original : answers.defended, config, k));
-          newX.dispose();
+          try {
+            // The undefended thief gets honest answers: no need to compute the defense for it.
+            const answers = t === thieves.undefended ? await oracle.answerHonest(newX) : await defendedTargets((await oracle.answer(newX)).defended);
+            appendData(t, newX, t === thieves.undefended ? toTargets(answers, config, k) : answers);
+          } finally {
+            newX.dispose();
+          }
         }
       } else {
         const newX = queryImages(config, dataset, pool, previousBudget, fresh, batchRng);
@@ -223,15 +241,9 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
           const rows = order.subarray(s * THIEF_BATCH, (s + 1) * THIEF_BATCH);
           for (const name of ['undefended', 'defended'] as const) {
             const t = thieves[name];
-            const next = tf.tidy(() => {
-              const idx = tf.tensor1d(rows, 'int32');
-              let xb = tf.gather(t.x!, idx) as tf.Tensor4D;
-              if (config.shift > 0) xb = shiftAugment(xb, config.shift, shiftSeed + s);
-              const stepLoss = trainStepWithLoss(t.model, t.optimizer, xb, tf.gather(t.targets!, idx) as tf.Tensor2D, loss);
-              return tf.add(sums[name], tf.mul(stepLoss, rows.length));
-            });
+            const next = thiefTrainStep(t.model, t.optimizer, t.x!, t.targets!, rows, config.shift, shiftSeed + s, loss, sums[name]);
             sums[name].dispose();
-            sums[name] = next as tf.Scalar;
+            sums[name] = next;
           }
           stepsDone++;
           progress('attack', stepsDone, totalSteps);
@@ -287,14 +299,25 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       epsilon: config.fgsmEps,
     };
     progress('fgsm', 1, 1);
+    await ctx.onThieves?.({ undefended: thieves.undefended.model, defended: thieves.defended.model, config });
 
     const summary: RunSummary = {
       defenderAccuracy,
       protectedAccuracy,
+      protectedAgreement,
+      protectedEvalSize: protectedN,
       defenderSource: source,
       final: lastPoint!,
       fgsm: fgsmResult,
       queries: oracle.snapshot.queries,
+      epsilon:
+        config.defense === 'epsilon'
+          ? {
+              degenerate: oracle.snapshot.degenerate,
+              centeringUnconverged: oracle.snapshot.centeringUnconverged,
+              meanCenteringRounds: config.renorm === 'centering' && oracle.snapshot.cost.count > 0 ? oracle.snapshot.centeringRoundsTotal / oracle.snapshot.cost.count : null,
+            }
+          : null,
       wallMs: ctx.now() - started,
       backend: ctx.backend,
       numTensorsBefore,

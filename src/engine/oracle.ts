@@ -17,12 +17,16 @@ import { createRng, type Rng } from '../math/random';
 import type { ExperimentConfig } from './protocol';
 import { predictProbabilities } from '../models/training';
 import { epsilonCounterAttack } from '../models/counterAttack';
+import type { GramCache } from './gramCache';
+import { defenderKey } from './defenderProvider';
 
 export interface OracleAnswers {
   /** n×K softmax of the defender. */
   original: Float32Array;
   /** n×K answer after the defense (what the thief receives). */
   defended: Float32Array;
+  /** ε + centering only: the centering rounds each answer needed. */
+  centeringRounds?: Int32Array | null;
 }
 
 export interface OracleStats {
@@ -43,6 +47,8 @@ export class Oracle {
     private readonly defender: tf.LayersModel,
     private readonly config: ExperimentConfig,
     readonly numClasses: number,
+    /** ε only: a shared cache of the defender's per-image gradient Gram matrices (engine/gramCache.ts). */
+    private readonly gramCache: GramCache | null = null,
   ) {
     // The noise baselines draw from their own stream so they do not shift the attack's draws.
     this.rng = createRng(config.seed).fork();
@@ -57,24 +63,38 @@ export class Oracle {
     const k = this.numClasses;
     let original: Float32Array;
     let defended: Float32Array;
+    let centeringRounds: Int32Array | null = null;
     if (this.config.defense === 'epsilon') {
       const r = await epsilonCounterAttack(this.defender, x, {
         epsilon: this.config.epsilon,
         direction: this.config.epsDirection,
         renorm: this.config.renorm,
+        gramSource: this.gramCache ? (model, xs) => this.gramCache!.gram(model, defenderKey(this.config), xs) : undefined,
       });
       original = r.original;
       defended = r.defended;
       this.stats.degenerate += r.degenerate;
       this.stats.centeringUnconverged += r.centeringUnconverged;
       if (r.centeringRounds) for (const rounds of r.centeringRounds) this.stats.centeringRoundsTotal += rounds;
+      centeringRounds = r.centeringRounds;
     } else {
       original = await predictProbabilities(this.defender, x);
       defended = this.applyPointwise(original, k);
     }
     const n = original.length / k;
     this.stats = { ...this.stats, queries: this.stats.queries + n, cost: addToCost(this.stats.cost, original, defended, k) };
-    return { original, defended };
+    return { original, defended, centeringRounds };
+  }
+
+  /**
+   * The honest answers only, for a thief the defense does not apply to (the undefended Jacobian
+   * thief asks its own queries): counted as queries, not in the defense's cost, and never paying
+   * for the ε counter-attack's K gradients per query.
+   */
+  async answerHonest(x: tf.Tensor4D): Promise<Float32Array> {
+    const original = await predictProbabilities(this.defender, x);
+    this.stats = { ...this.stats, queries: this.stats.queries + original.length / this.numClasses };
+    return original;
   }
 
   /** Defenses that depend on the answer alone (not on the defender's gradients). */

@@ -62,17 +62,28 @@ export interface SampleAnswer {
   label: number;
   original: number[];
   defended: number[];
+  /** Σ of the defended answer and its smallest entry (raw ε answers leave the simplex). */
+  defendedSum: number;
+  defendedMin: number;
+  /** ε + centering: the rounds this answer needed (null otherwise). */
+  centeringRounds: number | null;
 }
 
 export interface RunSummary {
   defenderAccuracy: number;
   /** The defender's accuracy as honest users see it, through the defense. */
   protectedAccuracy: number;
+  /** P(M, defense): how often the protected answer's top class equals the undefended one (eval images). */
+  protectedAgreement: number;
+  /** Eval images behind the two numbers above (fewer under ε: K gradients per answer). */
+  protectedEvalSize: number;
   defenderSource: DefenderSource;
   final: CurvePoint;
   /** Defender accuracy on FGSM examples crafted on each thief (lower = the copy is more useful to an attacker). */
   fgsm: { undefended: number; defended: number; clean: number; epsilon: number };
   queries: number;
+  /** ε counter-attack only: zero-gradient inputs, and the centering's work (over every defended answer). */
+  epsilon: { degenerate: number; centeringUnconverged: number; meanCenteringRounds: number | null } | null;
   wallMs: number;
   backend: BackendName;
   numTensorsBefore: number;
@@ -93,7 +104,21 @@ export type Command =
   | { type: 'start'; runId: number; config: ExperimentConfig; /** Ignore cached and shipped weights. */ retrainDefender?: boolean }
   | { type: 'stop'; runId: number }
   | { type: 'bench'; runId: number; models: string[]; batch: number; maxSteps: number; maxMs: number }
+  /** Overhead against the limit (npm run bench): engine loop vs bare tfjs loop, and a large matmul. */
+  | { type: 'limits'; runId: number; cases: { model: string; shift: number }[]; batch: number; maxSteps: number; maxMs: number; matmulSize: number }
+  /** tf.memory() of the worker, answered with a 'memory' event. */
+  | { type: 'memory'; requestId: number }
   | { type: 'probe'; probeId: number; config: ExperimentConfig; index: number }
+  | {
+      /** The drawing pad: the defender's, the defended and the latest run's thieves' answers for one image. */
+      type: 'classify';
+      classifyId: number;
+      config: ExperimentConfig;
+      /** 28×28 values 0–1, row-major (ink = 1), prepared the MNIST way on the page. */
+      pixels: number[];
+      /** Classify this test image instead of `pixels` (the pad's "Use a test image"). */
+      testIndex?: number;
+    }
   | { type: 'ping'; sentAt: number };
 
 /**
@@ -111,6 +136,24 @@ export interface ProbeResult {
   degenerateAtY: boolean;
 }
 
+/**
+ * The drawing pad's answers for one image, each a probability vector over the K classes. The
+ * defended answer comes from the oracle's own code path: exactly what a thief would receive.
+ */
+export interface ClassifyResult {
+  classifyId: number;
+  /** The defender's honest answer. */
+  defender: number[];
+  /** The same answer after the defense in `config`. */
+  defended: number[];
+  /** The latest finished run's thieves (null before any run, or for another data set). */
+  thiefUndefended: number[] | null;
+  thiefDefended: number[] | null;
+  thiefRunId: number | null;
+  /** Only for `testIndex`: the test image (784 values 0–1) and its true label, for the pad to show. */
+  testImage?: { index: number; label: number; pixels: number[] };
+}
+
 /** Training speed of one architecture on the running backend (random data, seeded). */
 export interface BenchResult {
   model: string;
@@ -122,6 +165,37 @@ export interface BenchResult {
   timedSteps: number;
   /** One forward pass over 1,000 images, read back. */
   inferMsPer1000: number;
+}
+
+/**
+ * The engine's thief training loop (engine/thiefStep.ts: gather, shift, step, loss summed on the
+ * device, a yield each step, one read-back at the end) against a bare tfjs loop (optimizer.minimize
+ * on ready-made batch tensors, one read-back at the end): same model, batch and backend, timed in
+ * alternating rounds.
+ */
+export interface ThroughputResult {
+  model: string;
+  batch: number;
+  /** The engine side's shift augmentation (the lesson's default is 2; the bare loop has none). */
+  shift: number;
+  /** Steps timed on each side. */
+  steps: number;
+  engineMsPerStep: number;
+  bareMsPerStep: number;
+  /** Engine steps/s ÷ bare steps/s (goal ≥ 0.9). */
+  ratio: number;
+  /** The same ratio per alternating round: its spread shows how noisy the machine was. */
+  roundRatios: { count: number; min: number; median: number; max: number };
+  /** Analytic FLOPs of one training step (models/flops.ts). */
+  flopsPerStep: number;
+}
+
+/** n×n by n×n float32 matmul on the running backend: after one warm-up product, each timed product is awaited (one element read back). */
+export interface MatmulResult {
+  n: number;
+  reps: number;
+  msPerMatmul: number;
+  gflops: number;
 }
 
 export type EngineEvent =
@@ -145,8 +219,11 @@ export type EngineEvent =
   | { type: 'done'; runId: number; summary: RunSummary }
   | { type: 'cancelled'; runId: number; numTensors: number }
   | { type: 'bench'; runId: number; backend: BackendName; results: BenchResult[]; numTensorsBefore: number; numTensorsAfter: number }
+  | { type: 'limits'; runId: number; backend: BackendName; throughput: ThroughputResult[]; matmul: MatmulResult; numTensorsBefore: number; numTensorsAfter: number }
+  | { type: 'memory'; requestId: number; numTensors: number; numBytes: number }
   | ({ type: 'probe' } & ProbeResult)
-  | { type: 'error'; runId?: number; probeId?: number; phase: 'init' | 'run' | 'probe'; message: string; hint: string };
+  | ({ type: 'classified' } & ClassifyResult)
+  | { type: 'error'; runId?: number; probeId?: number; classifyId?: number; phase: 'init' | 'run' | 'probe' | 'classify'; message: string; hint: string };
 
 /** Exhaustiveness helper for `switch` over the unions above. */
 export function assertNever(x: never): never {

@@ -55,7 +55,7 @@ export function queryImages(config: ExperimentConfig, dataset: Dataset, pool: Ui
 
 export function sampleStrip(
   x: tf.Tensor4D,
-  answers: { original: Float32Array; defended: Float32Array },
+  answers: { original: Float32Array; defended: Float32Array; centeringRounds?: Int32Array | null },
   pool: Uint32Array,
   dataset: Dataset,
   config: ExperimentConfig,
@@ -80,6 +80,9 @@ export function sampleStrip(
       label: config.attack === 'random' ? -1 : dataset.train.labels[pool[i]],
       original: Array.from(answers.original.subarray(i * k, (i + 1) * k)),
       defended: Array.from(answers.defended.subarray(i * k, (i + 1) * k)),
+      defendedSum: answers.defended.subarray(i * k, (i + 1) * k).reduce((a, v) => a + v, 0),
+      defendedMin: Math.min(...answers.defended.subarray(i * k, (i + 1) * k)),
+      centeringRounds: answers.centeringRounds ? answers.centeringRounds[i] : null,
     });
   }
   return out;

@@ -12,10 +12,12 @@ import { indexedDbStore, memoryStore, type ModelStore } from './defenderProvider
 import { CancelledError, runExperiment } from './experiment';
 import { assertNever, type BackendName, type Command, type EngineEvent, type ExperimentConfig } from './protocol';
 import { shippedDefenderLoader } from './shipped';
-import { benchModels } from './bench';
+import { benchLimits, benchModels } from './bench';
 import { probeQuery } from './probe';
+import { NoDefenderError, PadClassifier, snapshotThieves, testImage, type ThiefSnapshot } from './classify';
 import { defenderKey } from './defenderProvider';
 import { createYield } from './yieldNow';
+import { createGramCache } from './gramCache';
 
 const scope = self as unknown as {
   postMessage(event: EngineEvent): void;
@@ -30,6 +32,8 @@ let initialised: Promise<BackendName | null> | null = null;
 let assetsBaseUrl = '';
 const datasets = new Map<DatasetId, Promise<Dataset>>();
 const yieldNow = createYield();
+// The ε defense's per-image gradient Gram matrices, shared by every run of this worker.
+const gramCache = createGramCache();
 const store: ModelStore = typeof indexedDB === 'undefined' ? memoryStore() : indexedDbStore;
 
 interface ActiveRun {
@@ -101,6 +105,12 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
     try {
       const data = await dataset(config.dataset as DatasetId, runId);
       if (run.cancelled) throw new CancelledError();
+      // The drawing pad: finish its answer in flight and drop the last run's thieves (and a
+      // defender about to be retrained) before the run reads its starting tensor count.
+      await drainPad();
+      padClassifier().setThieves(null);
+      if (retrainDefender) padClassifier().forgetDefender();
+      let thieves: ThiefSnapshot | null = null;
       const summary = await runExperiment(config, {
         runId,
         dataset: data,
@@ -110,9 +120,18 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
         retrainDefender,
         emit: post,
         isCancelled: () => run.cancelled,
-        yieldNow,
+        // The pad's requests are answered at the run's checkpoints, never in the middle of a step.
+        yieldNow: async () => {
+          await yieldNow();
+          if (padPending) await drainPad();
+        },
         now: () => performance.now(),
+        gramCache,
+        onThieves: async (t) => {
+          thieves = await snapshotThieves(runId, t);
+        },
       });
+      padClassifier().setThieves(thieves);
       post({ type: 'done', runId, summary });
     } catch (e) {
       if (e instanceof CancelledError) {
@@ -132,9 +151,81 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
       }
     } finally {
       if (active === run) active = null;
+      if (padPending && !active) void drainPad();
     }
   })();
   await run.finished;
+}
+
+// --- The drawing pad ----------------------------------------------------------------------
+// One request at a time, and only the newest waiting one is kept (the page drops stale answers
+// anyway). While a run is active, requests wait for the run's next checkpoint and load nothing to
+// keep, so the run's tensor count (read at its start and end) never sees the pad's tensors.
+type ClassifyCommand = Extract<Command, { type: 'classify' }>;
+let pad: PadClassifier | null = null;
+let padPending: ClassifyCommand | null = null;
+let padDraining: Promise<void> | null = null;
+
+function padClassifier(): PadClassifier {
+  if (!pad) {
+    const shipped = shippedDefenderLoader(assetsBaseUrl);
+    // Never trains: the pad uses a defender that already exists (cache or shipped).
+    pad = new PadClassifier(
+      async (config) => (await store.load(defenderKey(config)).catch(() => null)) ?? (await shipped(config).catch(() => null)),
+    );
+  }
+  return pad;
+}
+
+function requestClassify(cmd: ClassifyCommand): void {
+  padPending = cmd;
+  if (!active) void drainPad();
+}
+
+/** Answers the waiting request(s); resolves when none is left. Never two loops at once. */
+function drainPad(): Promise<void> {
+  if (padDraining) return padDraining;
+  const loop = (async () => {
+    while (padPending) {
+      const cmd = padPending;
+      padPending = null;
+      await classifyOne(cmd);
+    }
+  })().finally(() => {
+    if (padDraining === loop) padDraining = null;
+  });
+  padDraining = loop;
+  return loop;
+}
+
+async function classifyOne(cmd: ClassifyCommand): Promise<void> {
+  if (!(await initialised)) return;
+  const parsed = paramsSchema.safeParse(cmd.config);
+  if (!parsed.success) {
+    post({ type: 'error', classifyId: cmd.classifyId, phase: 'classify', message: `Invalid settings: ${parsed.error.message}`, hint: 'Reset the settings to their defaults.' });
+    return;
+  }
+  const config = parsed.data;
+  try {
+    const image = cmd.testIndex === undefined ? null : testImage(await dataset(config.dataset as DatasetId, -1), cmd.testIndex);
+    const result = await padClassifier().classify(image ? image.pixels : cmd.pixels, config, cmd.classifyId, { keep: active === null });
+    post({
+      type: 'classified',
+      ...result,
+      ...(image ? { testImage: { index: image.index, label: image.label, pixels: Array.from(image.pixels) } } : {}),
+    });
+  } catch (e) {
+    const missing = e instanceof NoDefenderError;
+    post({
+      type: 'error',
+      classifyId: cmd.classifyId,
+      phase: 'classify',
+      message: missing ? e.message : errorText(e),
+      hint: missing
+        ? 'Run the theft once: the defender is trained and cached, then the pad answers.'
+        : 'Try again, or reload the page.',
+    });
+  }
 }
 
 async function handle(cmd: Command): Promise<void> {
@@ -161,6 +252,24 @@ async function handle(cmd: Command): Promise<void> {
       }
       return;
     }
+    case 'limits': {
+      const backend = await initialised;
+      if (!backend) return;
+      const before = tf.memory().numTensors;
+      try {
+        const { throughput, matmul } = await benchLimits(cmd.cases, cmd.batch, cmd.maxSteps, cmd.maxMs, cmd.matmulSize, yieldNow);
+        post({ type: 'limits', runId: cmd.runId, backend, throughput, matmul, numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors });
+      } catch (e) {
+        post({ type: 'error', runId: cmd.runId, phase: 'run', message: errorText(e), hint: 'The limits benchmark failed on this backend.' });
+      }
+      return;
+    }
+    case 'memory': {
+      if (!(await initialised)) return;
+      const { numTensors, numBytes } = tf.memory();
+      post({ type: 'memory', requestId: cmd.requestId, numTensors, numBytes });
+      return;
+    }
     case 'probe': {
       if (!(await initialised)) return;
       try {
@@ -183,6 +292,9 @@ async function handle(cmd: Command): Promise<void> {
       }
       return;
     }
+    case 'classify':
+      requestClassify(cmd);
+      return;
     case 'ping':
       post({ type: 'pong', sentAt: cmd.sentAt });
       return;

@@ -63,6 +63,9 @@ export type CleaningChoice = (typeof CLEANING)[number];
 export const THEMES = ['auto', 'light', 'dark'] as const;
 export type ThemeChoice = (typeof THEMES)[number];
 
+export const VIEWS = ['lab', 'reproduce'] as const;
+export type ViewChoice = (typeof VIEWS)[number];
+
 export const EPS_DIRECTIONS = ['onehot', 'at-y'] as const;
 export type EpsDirectionChoice = (typeof EPS_DIRECTIONS)[number];
 
@@ -94,6 +97,15 @@ export const PARAMS = {
     default: 'auto',
     help: 'Light for projectors in bright rooms, dark for dim ones; "as the system" follows the computer.',
   } satisfies EnumParamSpec<ThemeChoice>,
+  view: {
+    kind: 'enum',
+    urlKey: 'view',
+    word: 'View',
+    options: VIEWS,
+    optionLabels: { lab: 'The lab', reproduce: "Reproduce the papers' tables" },
+    default: 'lab',
+    help: "The lab (run one theft) or the reproduction of the papers' tables with our numbers beside theirs.",
+  } satisfies EnumParamSpec<ViewChoice>,
   substitute: {
     kind: 'enum',
     urlKey: 'sub',
@@ -370,6 +382,7 @@ export const paramsSchema = z.object({
   backend: z.enum(BACKENDS),
   calibrate: z.enum(CALIBRATE),
   theme: z.enum(THEMES),
+  view: z.enum(VIEWS),
   substitute: z.enum(SUBSTITUTES),
   attack: z.enum(ATTACKS),
   defense: z.enum(DEFENSES),

@@ -14,6 +14,7 @@ import type {
   EngineEvent,
   Phase,
   ProbeResult,
+  ClassifyResult,
   RunSummary,
   SampleAnswer,
 } from '../engine/protocol';
@@ -76,6 +77,21 @@ export const IDLE_RUN: RunState = {
   config: null,
 };
 
+/** The drawing pad: the image last sent and the engine's answers for it. */
+export interface PadState {
+  classifyId: number;
+  /** The 784 values 0–1 being classified (drawn, or a test image once it arrives); null when clear. */
+  pixels: number[] | null;
+  source: { kind: 'drawing' } | { kind: 'test'; index: number; label: number | null } | null;
+  /** 'waiting': the engine is not ready yet; the request goes out when it is. */
+  status: 'idle' | 'waiting' | 'loading' | 'ready' | 'error';
+  /** The latest answers (kept while the next ones load, so the bars do not flicker). */
+  result: ClassifyResult | null;
+  error: { message: string; hint: string } | null;
+}
+
+export const CLEAR_PAD: PadState = { classifyId: 0, pixels: null, source: null, status: 'idle', result: null, error: null };
+
 export interface ProbeState {
   probeId: number;
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -89,11 +105,23 @@ export interface AppState {
   notices: Notice[];
   run: RunState;
   probe: ProbeState;
+  pad: PadState;
+  /** The drawing pad: classify these 784 values 0–1 (answers with an older id are dropped). */
+  classifyDrawing(pixels: number[]): void;
+  /** The drawing pad: classify test image `index` (the pixels come back with the answers). */
+  classifyTestImage(index: number): void;
+  /** Ask again for the pad's current image (the defense settings changed, or a run finished). */
+  refreshPad(): void;
+  clearPad(): void;
   /** Ask the engine for one real query (the ε explainer); `index` picks the test image. */
   requestProbe(index: number): void;
   /** Set by the engine bridge; null until a worker is connected. */
   sendCommand: ((command: Command) => void) | null;
-  startRun(opts?: { retrainDefender?: boolean }): void;
+  /**
+   * Starts a run of the current parameters (or of `config`, for the reproduction runner, which
+   * leaves the lab's own settings alone). Returns the runId, or null if the engine is not ready.
+   */
+  startRun(opts?: { retrainDefender?: boolean; config?: Params }): number | null;
   stopRun(): void;
   setNumber(key: NumberParamKey, value: number): void;
   setEnum<K extends Exclude<ParamKey, NumberParamKey>>(key: K, value: Params[K]): void;
@@ -117,6 +145,36 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       engine: { state: 'starting' },
       run: IDLE_RUN,
       probe: { probeId: 0, status: 'idle', result: null, error: null },
+      pad: CLEAR_PAD,
+
+      classifyDrawing(pixels) {
+        set((s) => ({ pad: { ...s.pad, pixels, source: { kind: 'drawing' } } }));
+        get().refreshPad();
+      },
+
+      classifyTestImage(index) {
+        set((s) => ({ pad: { ...s.pad, pixels: null, source: { kind: 'test', index, label: null } } }));
+        get().refreshPad();
+      },
+
+      refreshPad() {
+        const { sendCommand, params, pad, engine } = get();
+        if (!pad.source) return;
+        const classifyId = pad.classifyId + 1;
+        if (!sendCommand || engine.state !== 'ready') {
+          set({ pad: { ...pad, classifyId, status: 'waiting' } });
+          return;
+        }
+        set({ pad: { ...pad, classifyId, status: 'loading', error: null } });
+        // A test image whose pixels have not arrived yet is asked for by index.
+        const byIndex = pad.source.kind === 'test' && !pad.pixels ? { testIndex: pad.source.index } : {};
+        sendCommand({ type: 'classify', classifyId, config: { ...params }, pixels: pad.pixels ?? [], ...byIndex });
+      },
+
+      clearPad() {
+        // A new id, so an answer still on its way is dropped.
+        set((s) => ({ pad: { ...CLEAR_PAD, classifyId: s.pad.classifyId + 1 } }));
+      },
       sendCommand: null,
 
       requestProbe(index) {
@@ -134,11 +192,13 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
         const { sendCommand, params, run, engine } = get();
         if (!sendCommand || engine.state !== 'ready') {
           warn('The engine is not ready yet: wait for the backend badge, then press Run again.');
-          return;
+          return null;
         }
         const runId = run.runId + 1;
-        set({ run: { ...IDLE_RUN, runId, status: 'running', config: { ...params } } });
-        sendCommand({ type: 'start', runId, config: { ...params }, retrainDefender: opts.retrainDefender ?? false });
+        const config = { ...(opts.config ?? params) };
+        set({ run: { ...IDLE_RUN, runId, status: 'running', config } });
+        sendCommand({ type: 'start', runId, config, retrainDefender: opts.retrainDefender ?? false });
+        return runId;
       },
 
       stopRun() {
@@ -193,12 +253,35 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
                 calibration: event.calibration.how,
               },
             });
+            if (get().pad.status === 'waiting') get().refreshPad();
             return;
+          case 'classified': {
+            // Answers to an older drawing (or to a cleared pad) are dropped.
+            const pad = get().pad;
+            if (event.classifyId !== pad.classifyId || !pad.source) return;
+            const image = event.testImage;
+            set({
+              pad: {
+                ...pad,
+                status: 'ready',
+                result: event,
+                error: null,
+                ...(image ? { pixels: image.pixels, source: { kind: 'test', index: image.index, label: image.label } } : {}),
+              },
+            });
+            return;
+          }
           case 'probe':
             if (event.probeId !== get().probe.probeId) return;
             set({ probe: { probeId: event.probeId, status: 'ready', result: event, error: null } });
             return;
           case 'error':
+            if (event.phase === 'classify') {
+              if (event.classifyId === get().pad.classifyId) {
+                set((s) => ({ pad: { ...s.pad, status: 'error', result: null, error: { message: event.message, hint: event.hint } } }));
+              }
+              return;
+            }
             if (event.phase === 'probe') {
               if (event.probeId === get().probe.probeId) {
                 set((s) => ({ probe: { ...s.probe, status: 'error', error: { message: event.message, hint: event.hint } } }));
@@ -212,6 +295,8 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
             return;
           case 'pong':
           case 'bench':
+          case 'limits':
+          case 'memory':
             // Benchmark results go to whoever asked (scripts/bench.ts), not into the UI state.
             return;
           case 'phase':

@@ -10,6 +10,9 @@ import { argmax } from '../math/metrics';
 import { PARAMS, type EpsDirectionChoice, type RenormChoice } from '../params/schema';
 import type { CurveRow, RunState } from './appStore';
 import type { ProbeResult, SampleAnswer } from '../engine/protocol';
+import type { ClassifyResult } from '../engine/protocol';
+import type { DatasetChoice, Params } from '../params/schema';
+import type { PadState } from './appStore';
 
 export interface ReverseSigmoidChartData {
   points: ReverseSigmoidPoint[];
@@ -109,6 +112,10 @@ export interface SampleCard {
   rows: AnswerBarRow[];
   /** Shared y range of both answers (raw ε answers may dip below 0). */
   domain: [number, number];
+  /** "Σ 1.000 · min 0.000 (· n rounds)": the defended answer as a distribution. */
+  stats: string;
+  /** The defended answer is not a probability vector (a negative entry or Σ ≠ 1). */
+  offSimplex: boolean;
 }
 
 const stripMemo = new WeakMap<object, { classNames: readonly string[]; cards: SampleCard[] }>();
@@ -126,6 +133,9 @@ export function selectSampleStrip(samples: SampleAnswer[], classNames: readonly 
       caption: s.label >= 0 ? `true: ${classNames[s.label] ?? s.label}` : 'random noise',
       rows,
       domain: [min, 1] as [number, number],
+      // What this one answer looks like as a distribution (raw ε answers leave the simplex).
+      stats: `Σ ${s.defendedSum.toFixed(3)} · min ${s.defendedMin.toFixed(3)}${s.centeringRounds !== null ? ` · ${s.centeringRounds} round${s.centeringRounds === 1 ? '' : 's'}` : ''}`,
+      offSimplex: s.defendedMin < 0 || Math.abs(s.defendedSum - 1) > 1e-3,
     };
   });
   stripMemo.set(samples, { classNames, cards });
@@ -188,4 +198,128 @@ export function selectEpsilonQuery(
     // Fixed by the ε slider's range (y* ∈ [−ε_max, 1 + ε_max]), so the axis never jumps while ε moves.
     domain: [-PARAMS.epsilon.max, 1 + PARAMS.epsilon.max],
   };
+}
+
+// --- The drawing pad ------------------------------------------------------------------------
+
+const DIGIT_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+const FASHION_CLASSES = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'] as const;
+
+export function classNamesFor(dataset: DatasetChoice): readonly string[] {
+  return dataset === 'fashion-mnist' ? FASHION_CLASSES : DIGIT_CLASSES;
+}
+
+/** The defense in a few words, with its settings: "reverse sigmoid, β = 0.8, γ = 0.5". */
+export function describeDefense(p: Params): string {
+  switch (p.defense) {
+    case 'reverse-sigmoid':
+      return `reverse sigmoid, β = ${p.beta}, γ = ${p.gamma}`;
+    case 'epsilon':
+      return `ε counter-attack, ε = ${p.epsilon}${p.renorm === 'none' ? '' : `, ${p.renorm}`}`;
+    case 'uniform':
+      return `uniform noise, β = ${p.noise}`;
+    case 'concave':
+      return `noise × concave, β = ${p.noise}, ρ = ${p.rho}`;
+    case 'convex':
+      return `noise × convex, β = ${p.noise}, ρ = ${p.rho}`;
+    case 'ranking':
+      return `ranking-preserving noise, β = ${p.noise}`;
+    case 'sine':
+      return `sine noise, β = ${p.noise}, f = ${p.frequency}`;
+  }
+}
+
+export interface PadBarRow {
+  label: string;
+  p: number;
+  top: boolean;
+}
+
+export interface PadCard {
+  id: 'defender' | 'defended' | 'thief-undefended' | 'thief-defended';
+  title: string;
+  subtitle: string;
+  /** 'original' answers are drawn blue, 'defended' ones orange (as everywhere on the page). */
+  tone: 'original' | 'defended';
+  rows: PadBarRow[];
+  topName: string;
+  topP: number;
+  domain: [number, number];
+}
+
+export interface PadView {
+  cards: PadCard[];
+  /** Why the thieves' answers are not shown (null when they are). */
+  thievesNote: string | null;
+}
+
+function padCard(id: PadCard['id'], title: string, subtitle: string, tone: PadCard['tone'], answer: number[], names: readonly string[]): PadCard {
+  const top = argmax(answer);
+  return {
+    id,
+    title,
+    subtitle,
+    tone,
+    rows: answer.map((p, j) => ({ label: String(j), p, top: j === top })),
+    topName: names[top] ?? String(top),
+    topP: answer[top],
+    // Raw ε answers may leave [0, 1] a little: the axis takes them in.
+    domain: [Math.min(0, ...answer), Math.max(1, ...answer)],
+  };
+}
+
+function thievesNote(result: ClassifyResult | null, pad: PadState, run: RunState, dataset: DatasetChoice): string | null {
+  if (run.status === 'running') return 'The thieves answer here when this run finishes.';
+  if (run.status === 'done') {
+    if (result?.thiefUndefended && result.thiefRunId === run.runId) return null;
+    if (run.config && run.config.dataset !== dataset) {
+      return `The latest run's thieves learned ${PARAMS.dataset.optionLabels[run.config.dataset]}: switch back to see their answers.`;
+    }
+    return 'Asking the thieves…';
+  }
+  if (run.status === 'cancelled') return 'The run was stopped: run a theft to the end to see the thieves’ answers.';
+  return pad.source ? 'Run a theft to see the thieves’ answers.' : null;
+}
+
+const padMemo = new WeakMap<object, { key: string; view: PadView }>();
+const NO_RESULT = {};
+
+/**
+ * The pad's bar charts: the defender's honest answer, the defended answer (the current defense
+ * settings) and, once a run has finished, its two thieves' answers, each with its top class.
+ */
+export function selectPadView(pad: PadState, run: RunState, params: Params): PadView {
+  const result = pad.status === 'error' ? null : pad.result;
+  const defense = describeDefense(params);
+  const key = [pad.source ? 1 : 0, run.runId, run.status, params.dataset, defense].join('|');
+  const hit = padMemo.get(result ?? NO_RESULT);
+  if (hit && hit.key === key) return hit.view;
+  const names = classNamesFor(params.dataset);
+  const cards: PadCard[] = [];
+  const note = thievesNote(result, pad, run, params.dataset);
+  if (result) {
+    cards.push(padCard('defender', 'The defender', 'its honest answer', 'original', result.defender, names));
+    cards.push(padCard('defended', 'What the API returns', defense, 'defended', result.defended, names));
+    if (note === null && result.thiefUndefended && result.thiefDefended) {
+      // Queries per thief (the budget), as in the chart.
+      const about = (kind: string) => (run.config ? `thief ${run.config.substitute} after ${run.config.budget.toLocaleString('en-US')} ${kind} answers` : `from run ${result.thiefRunId}`);
+      cards.push(padCard('thief-undefended', 'Undefended thief', about('honest'), 'original', result.thiefUndefended, names));
+      cards.push(padCard('thief-defended', 'Defended thief', about('defended'), 'defended', result.thiefDefended, names));
+    }
+  }
+  const view: PadView = { cards, thievesNote: note };
+  padMemo.set(result ?? NO_RESULT, { key, view });
+  return view;
+}
+
+const previewMemo = new WeakMap<number[], number[]>();
+
+/** The pad's 28×28 input as grey levels 0–255, for the "what the model sees" thumbnail. */
+export function selectPadPreview(pixels: number[]): number[] {
+  let grey = previewMemo.get(pixels);
+  if (!grey) {
+    grey = pixels.map((v) => Math.round(255 * Math.min(1, Math.max(0, v))));
+    previewMemo.set(pixels, grey);
+  }
+  return grey;
 }

@@ -222,8 +222,8 @@ describe('run slice', () => {
 describe('sample strip selector', () => {
   it('shapes one bar row per class, captions from class names, and a domain that shows negative ε entries', () => {
     const samples = [
-      { pixels: new Array(784).fill(0), label: 3, original: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0], defended: [0.1, -0.003, 0.1, 0.4, 0.1, 0.1, 0.1, 0.003, 0, 0.1] },
-      { pixels: new Array(784).fill(0), label: -1, original: new Array(10).fill(0.1), defended: new Array(10).fill(0.1) },
+      { pixels: new Array(784).fill(0), label: 3, original: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0], defended: [0.1, -0.003, 0.1, 0.4, 0.1, 0.1, 0.1, 0.003, 0, 0.1], defendedSum: 1, defendedMin: -0.003, centeringRounds: 3 },
+      { pixels: new Array(784).fill(0), label: -1, original: new Array(10).fill(0.1), defended: new Array(10).fill(0.1), defendedSum: 1, defendedMin: 0.1, centeringRounds: null },
     ];
     const names = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
     const cards = selectSampleStrip(samples, names);
@@ -232,6 +232,10 @@ describe('sample strip selector', () => {
     expect(cards[0].rows[3]).toEqual({ label: '3', original: 1, defended: 0.4 });
     expect(cards[0].domain).toEqual([-0.003, 1]);
     expect(cards[1].domain).toEqual([0, 1]);
+    expect(cards[0].stats).toBe('Σ 1.000 · min -0.003 · 3 rounds');
+    expect(cards[0].offSimplex).toBe(true);
+    expect(cards[1].stats).toBe('Σ 1.000 · min 0.100');
+    expect(cards[1].offSimplex).toBe(false);
     expect(selectSampleStrip(samples, names)).toBe(cards);
   });
 });

@@ -59,6 +59,7 @@ export function ParamSlider({ param }: { param: NumberParamKey }) {
         className="param-range"
         type="range"
         aria-label={name}
+        aria-valuetext={`${value.toLocaleString('en-US', { maximumFractionDigits: 6 })}${spec.unit ? ` ${spec.unit}` : ''}`}
         aria-describedby={`${id}-help`}
         min={spec.min}
         max={spec.max}

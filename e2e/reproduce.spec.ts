@@ -1,0 +1,32 @@
+import { expect, test } from '@playwright/test';
+import { LabPage } from './pages/LabPage';
+
+test('the Reproduce view shows the committed report and runs an experiment live through the engine', async ({ page }) => {
+  test.setTimeout(150_000);
+  const lab = new LabPage(page);
+  await lab.open('#v=1&view=reproduce&backend=wasm');
+  await expect(page.getByTestId('reproduce-view')).toBeVisible();
+  // The committed full report: every table of the papers, ours beside theirs.
+  await expect(page.getByTestId('report-source')).toContainText('Showing the committed full report');
+  const table1 = page.getByTestId('experiment-rs-mnist-table1');
+  await expect(table1.getByRole('rowheader', { name: 'S(M, RS): stolen from RS' })).toBeVisible();
+  await expect(table1.locator('tbody tr').first().locator('td').nth(1)).toHaveText('0.930'); // the paper's S(M)
+  await expect(page.getByTestId('repro-chart-tradeoff').locator('.recharts-scatter-symbol').first()).toBeVisible();
+  await expect(page.getByTestId('repro-chart-eps-mnist-figure1').locator('.recharts-bar-rectangle').first()).toBeVisible();
+
+  // Run Table II live (quick: one 1,200-query run): the report switches to this page's numbers.
+  await lab.waitForBackend();
+  await page.getByTestId('experiment-rs-mnist-table2').getByRole('button', { name: /Run this experiment here \(1 run, quick\)/ }).click();
+  await expect(page.getByTestId('repro-progress')).toBeVisible();
+  await expect(page.getByTestId('report-source')).toContainText('Showing a live quick report from the 1 run', { timeout: 120_000 });
+  const t2 = page.getByTestId('experiment-rs-mnist-table2');
+  const ours = await t2.getByRole('row', { name: /accuracy of M \(defender\)/ }).locator('td').first().textContent();
+  expect(Number(ours)).toBeGreaterThan(0.97); // the shipped MNIST defender on the first 2,000 test images
+  await expect(t2.locator('.repro-checks li').first()).toHaveAttribute('data-holds', 'true');
+  expect(lab.consoleErrors).toEqual([]);
+
+  // Back to the lab with one click; the view is part of the share link.
+  await page.getByRole('button', { name: 'The lab' }).click();
+  await expect(page).not.toHaveURL(/view=reproduce/);
+  await expect(page.getByRole('button', { name: 'Run the theft' })).toBeVisible();
+});

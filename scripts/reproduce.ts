@@ -1,0 +1,221 @@
+/**
+ * `npm run reproduce [-- --quick] [--parallel N] [--only id,id] [--resume]`
+ *
+ * Runs the papers' experiments (src/params/reproduction.ts) headless in Chromium through the
+ * app's own engine worker — the page's reproduction runner, exactly what the Reproduce view's
+ * "Run" buttons do — then writes reports/reproduction.{json,md} (quick: reports/quick/…) with
+ * charts rendered by the app's own chart components as PNG.
+ *
+ * --parallel N  N pages (each its own worker) share the runs; WASM is single-threaded, so 2 pages
+ *               use both cores of a 2-core machine.
+ * --dist DIR    serve the built site from DIR instead of dist/ (a copy, for long runs).
+ * --wall-ms N   the wall time to report, when --resume only rebuilds the report from runs made earlier.
+ * --resume      keep the runs of an interrupted reproduction (…/runs.partial.json) and do the rest.
+ * Needs `npm run build` first (the npm script does it).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { estimatedSeconds, reproductionPlan, type PlannedRun } from '../src/params/reproduction';
+import { buildReport, reportMarkdown, type ReproductionReport, type RunRecord } from '../src/store/reportBuilder';
+
+const PORT = 4176;
+const URL_BASE = `http://127.0.0.1:${PORT}/`;
+
+interface PageProgress {
+  status: string;
+  index: number;
+  total: number;
+  current: string | null;
+  etaMs: number | null;
+  error: string | null;
+  engine: { state: string; backend?: string; device?: string };
+}
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const resume = args.includes('--resume');
+const parallelAt = args.indexOf('--parallel');
+const parallel = Math.max(1, Number(parallelAt >= 0 ? args[parallelAt + 1] : 1) || 1);
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? new Set(args[onlyAt + 1].split(',')) : null;
+const outDir = quick ? 'reports/quick' : 'reports';
+// Serve a copy of the build if asked (--dist DIR), so a rebuild of dist/ during a long reproduction cannot pull files from under it.
+const distAt = args.indexOf('--dist');
+const dist = distAt >= 0 ? args[distAt + 1] : 'dist';
+const partialPath = join(outDir, 'runs.partial.json');
+// --wall-ms N: the wall time to report when the runs were made by an earlier (resumed) invocation.
+const wallAt = args.indexOf('--wall-ms');
+const wallOverride = wallAt >= 0 ? Number(args[wallAt + 1]) : null;
+
+async function waitForServer(url: string, ms = 30_000) {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() - t0 > ms) throw new Error(`preview server did not start at ${url}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+type LabWindow = {
+  __modelTheftLab: {
+    store: { getState(): { engine: PageProgress['engine'] } };
+    reproduce: {
+      getState(): {
+        status: string;
+        index: number;
+        queue: PlannedRun[];
+        current: PlannedRun | null;
+        etaMs: number | null;
+        error: string | null;
+        results: Record<string, RunRecord>;
+        runRuns(runs: PlannedRun[]): Promise<void>;
+      };
+      setState(partial: object): void;
+    };
+  };
+};
+
+const mmss = (ms: number | null) => (ms === null ? '?' : `${Math.floor(ms / 60000)} min ${String(Math.round((ms % 60000) / 1000)).padStart(2, '0')} s`);
+
+/** Longest-processing-time-first split of the runs over the pages. */
+function shard(runs: PlannedRun[], n: number): PlannedRun[][] {
+  const shards = Array.from({ length: n }, () => ({ runs: [] as PlannedRun[], cost: 0 }));
+  const byCost = runs.map((r, i) => ({ r, i, c: estimatedSeconds(r.config) })).sort((a, b) => b.c - a.c);
+  for (const { r, i, c } of byCost) {
+    const target = shards.reduce((best, s) => (s.cost < best.cost ? s : best));
+    target.runs.push({ ...r, ...{ order: i } });
+    target.cost += c;
+  }
+  // Within a page, keep the plan's order (cheap, widely used runs first).
+  return shards.map((s) => s.runs.sort((a, b) => (a as unknown as { order: number }).order - (b as unknown as { order: number }).order).map(({ key, config }) => ({ key, config })));
+}
+
+async function openLab(page: Page, hash: string) {
+  await page.goto(`${URL_BASE}${hash}`);
+  const engine = await page.waitForFunction(
+    () => {
+      const s = (window as unknown as LabWindow).__modelTheftLab?.store.getState().engine;
+      return s && s.state !== 'starting' ? s : null;
+    },
+    undefined,
+    { timeout: 90_000 },
+  );
+  return (await engine.jsonValue()) as PageProgress['engine'];
+}
+
+async function main() {
+  const plan = reproductionPlan(quick ? 'quick' : 'full');
+  const experiments = only ? plan.experiments.filter((e) => only.has(e.id)) : plan.experiments;
+  const wanted = new Set(experiments.flatMap((e) => e.runKeys));
+  const runs = plan.runs.filter((r) => wanted.has(r.key));
+  mkdirSync(outDir, { recursive: true });
+  const results: Record<string, RunRecord> = resume && existsSync(partialPath) ? (JSON.parse(readFileSync(partialPath, 'utf8')) as Record<string, RunRecord>) : {};
+  const todo = runs.filter((r) => !results[r.key]);
+  const estimate = todo.reduce((a, r) => a + estimatedSeconds(r.config), 0);
+  console.log(
+    `${plan.mode} reproduction: ${experiments.length} experiments, ${runs.length} runs (${runs.length - todo.length} kept from before), ` +
+      `${parallel} page(s); estimated ${mmss((estimate * 1000) / parallel)} on a 2-core machine`,
+  );
+
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1', '--outDir', dist], { stdio: 'ignore' });
+  const browser = await chromium.launch({
+    executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const t0 = Date.now();
+  let engineInfo: PageProgress['engine'] = { state: 'unknown' };
+  try {
+    await waitForServer(URL_BASE);
+    const shards = shard(todo, Math.min(parallel, Math.max(1, todo.length)));
+    const pages = await Promise.all(
+      shards.map(async (runsOfPage, i) => {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+        const page = await context.newPage();
+        page.on('pageerror', (e) => console.error(`[page ${i}] ${e.message}`));
+        const engine = await openLab(page, '#v=1');
+        if (engine.state !== 'ready') throw new Error(`page ${i}: the engine did not start (${JSON.stringify(engine)})`);
+        engineInfo = engine;
+        await page.evaluate((r) => {
+          void (window as unknown as LabWindow).__modelTheftLab.reproduce.getState().runRuns(r);
+        }, runsOfPage);
+        return { page, runs: runsOfPage };
+      }),
+    );
+    console.log(`engine: ${engineInfo.backend} (${engineInfo.device ?? ''})`);
+    let lastSaved = 0;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 5000));
+      const states = await Promise.all(
+        pages.map(({ page }) =>
+          page.evaluate(() => {
+            const s = (window as unknown as LabWindow).__modelTheftLab.reproduce.getState();
+            return { status: s.status, index: s.index, total: s.queue.length, current: s.current?.key ?? null, etaMs: s.etaMs, error: s.error, results: s.results };
+          }),
+        ),
+      );
+      for (const s of states) Object.assign(results, s.results);
+      const done = Object.keys(results).filter((k) => wanted.has(k)).length;
+      if (done > lastSaved) {
+        writeFileSync(partialPath, JSON.stringify(results));
+        lastSaved = done;
+      }
+      const eta = Math.max(...states.map((s) => s.etaMs ?? 0));
+      console.log(
+        `[${mmss(Date.now() - t0)}] ${done}/${runs.length} runs done, ETA ${mmss(eta)} · ` + states.map((s, i) => `page ${i}: ${s.index}/${s.total} ${s.current ?? s.status}`).join(' · '),
+      );
+      const failed = states.find((s) => s.status === 'error');
+      if (failed) throw new Error(`a run failed: ${failed.error}`);
+      if (states.every((s) => s.status === 'done' || s.status === 'cancelled')) break;
+    }
+    await Promise.all(pages.map(({ page }) => page.context().close()));
+
+    const report: ReproductionReport = buildReport({ ...plan, experiments }, results, {
+      generated: new Date().toISOString(),
+      mode: plan.mode,
+      backend: engineInfo.backend ?? 'unknown',
+      device: engineInfo.device ?? '',
+      machine: `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Chromium headless, ${parallel} page(s) in parallel`,
+      wallMs: wallOverride ?? Date.now() - t0,
+    });
+
+    // Charts: the Reproduce view renders the report with the app's own chart components.
+    const charts: Record<string, string> = {};
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.emulateMedia({ colorScheme: 'light' });
+    await openLab(page, '#v=1&view=reproduce&theme=light');
+    await page.evaluate((r) => (window as unknown as LabWindow).__modelTheftLab.reproduce.setState({ committed: r, committedStatus: 'ready' }), report);
+    for (const e of report.experiments) {
+      const chart = page.locator(`[data-testid="repro-chart-${e.id}"]`);
+      if ((await chart.count()) === 0) continue;
+      await chart.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      const file = `${e.id}.png`;
+      await chart.screenshot({ path: join(outDir, file) });
+      charts[e.id] = file;
+    }
+    await context.close();
+
+    writeFileSync(join(outDir, 'reproduction.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(outDir, 'reproduction.md'), reportMarkdown(report, charts));
+    console.log(`wrote ${outDir}/reproduction.json, ${outDir}/reproduction.md and ${Object.keys(charts).length} charts in ${mmss(Date.now() - t0)}`);
+    for (const e of report.experiments) {
+      for (const c of e.checks) console.log(`  ${e.id}: ${c.holds === null ? '?' : c.holds ? 'holds' : 'DOES NOT HOLD'}: ${c.claim} (${c.detail})`);
+    }
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+/**
+ * One training step of a thief, exactly as runExperiment runs it: gather the batch rows from the
+ * device-resident answers, shift-augment them (when `shift` > 0), take one optimizer step, and add
+ * loss × rows to the epoch's running sum ON the device (no read-back). The benchmark times this
+ * same function against a bare tfjs loop (bench.ts), so the two never drift apart.
+ *
+ * Returns the new running sum; the CALLER disposes the old one (and, at the end, the new one).
+ * Every other tensor made here is freed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { shiftAugment } from '../models/training';
+import { trainStepWithLoss } from '../models/defenseAware';
+
+export type ThiefLoss = (logits: tf.Tensor2D, targets: tf.Tensor2D) => tf.Scalar;
+
+export function thiefTrainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor4D,
+  targets: tf.Tensor2D,
+  rows: Int32Array,
+  shift: number,
+  shiftSeed: number,
+  loss: ThiefLoss,
+  sum: tf.Scalar,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(rows, 'int32');
+    let xb = tf.gather(x, idx) as tf.Tensor4D;
+    if (shift > 0) xb = shiftAugment(xb, shift, shiftSeed);
+    const stepLoss = trainStepWithLoss(model, optimizer, xb, tf.gather(targets, idx) as tf.Tensor2D, loss);
+    return tf.add(sum, tf.mul(stepLoss, rows.length)) as tf.Scalar;
+  });
+}

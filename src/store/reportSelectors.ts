@@ -1,0 +1,169 @@
+/**
+ * Chart- and table-shaped views of the reproduction report, memoised so the Reproduce view
+ * re-renders only when a run finishes.
+ */
+import { budgetSchedule } from '../math/schedule';
+import { reproductionPlan } from '../params/reproduction';
+import { buildReport, type ReportCharts, type ReproductionReport, type TradeoffPoint } from './reportBuilder';
+import type { EngineStatus } from './appStore';
+import type { RunSummary } from '../engine/protocol';
+import type { ReproduceState } from './reproduce';
+import type { ThiefChartData } from './selectors';
+
+export interface DisplayedReport {
+  report: ReproductionReport | null;
+  /** 'live': built from runs finished in this page; 'committed': the file in reports/. */
+  source: 'live' | 'committed' | 'none';
+}
+
+const liveMemo = new WeakMap<object, { mode: string; out: DisplayedReport }>();
+
+export function selectDisplayedReport(state: Pick<ReproduceState, 'results' | 'mode' | 'committed'>, engine: EngineStatus): DisplayedReport {
+  if (Object.keys(state.results).length === 0) return state.committed ? committedView(state.committed) : NONE;
+  const hit = liveMemo.get(state.results);
+  if (hit && hit.mode === state.mode) return hit.out;
+  const plan = reproductionPlan(state.mode);
+  const records = Object.values(state.results);
+  const report = buildReport(plan, state.results, {
+    generated: new Date().toISOString(),
+    mode: state.mode,
+    backend: engine.state === 'ready' ? engine.backend : 'unknown',
+    device: engine.state === 'ready' ? engine.device : '',
+    machine: 'this browser',
+    wallMs: records.reduce((a, r) => a + r.summary.wallMs, 0),
+  });
+  const out: DisplayedReport = { report, source: 'live' };
+  liveMemo.set(state.results, { mode: state.mode, out });
+  return out;
+}
+
+const NONE: DisplayedReport = { report: null, source: 'none' };
+const committedMemo = new WeakMap<ReproductionReport, DisplayedReport>();
+function committedView(report: ReproductionReport): DisplayedReport {
+  let out = committedMemo.get(report);
+  if (!out) {
+    out = { report, source: 'committed' };
+    committedMemo.set(report, out);
+  }
+  return out;
+}
+
+export interface TradeoffGroup {
+  group: string;
+  name: string;
+  color: string;
+  shape: 'circle' | 'square' | 'triangle' | 'diamond' | 'cross' | 'star' | 'wye';
+  points: TradeoffPoint[];
+}
+
+const GROUP_STYLE: Record<string, Omit<TradeoffGroup, 'group' | 'points'>> = {
+  none: { name: 'no defense', color: 'var(--accent)', shape: 'star' },
+  'reverse-sigmoid': { name: 'reverse sigmoid (β sweep)', color: 'var(--defended)', shape: 'circle' },
+  epsilon: { name: 'ε counter-attack', color: 'var(--perturbation)', shape: 'diamond' },
+  uniform: { name: 'uniform noise', color: 'var(--identity)', shape: 'square' },
+  concave: { name: '× concave', color: 'var(--normalized)', shape: 'triangle' },
+  convex: { name: '× convex', color: 'var(--ambiguous)', shape: 'triangle' },
+  ranking: { name: 'ranking-preserving', color: 'var(--muted)', shape: 'cross' },
+  sine: { name: 'sine', color: 'var(--axis)', shape: 'wye' },
+};
+
+const tradeoffMemo = new WeakMap<object, TradeoffGroup[]>();
+
+export function selectTradeoffGroups(chart: NonNullable<ReportCharts['tradeoff']>): TradeoffGroup[] {
+  const hit = tradeoffMemo.get(chart);
+  if (hit) return hit;
+  const byGroup = new Map<string, TradeoffPoint[]>();
+  for (const p of chart.points) byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), p]);
+  const groups = [...byGroup].map(([group, points]) => ({ group, points, ...(GROUP_STYLE[group] ?? { name: group, color: 'var(--axis)', shape: 'circle' as const }) }));
+  tradeoffMemo.set(chart, groups);
+  return groups;
+}
+
+/**
+ * The x range of the trade-off chart: every defense keeps P(M) near 1, so a fixed [0, 1] axis
+ * would stack all points on its right edge. From just below the lowest P(M) (in steps of 0.05) to 1.
+ */
+export function tradeoffXDomain(chart: NonNullable<ReportCharts['tradeoff']>): [number, number] {
+  const low = Math.min(1, ...chart.points.map((p) => p.protectedAgreement));
+  return [Math.max(0, Math.floor((low - 0.01) * 20) / 20), 1];
+}
+
+const curveMemo = new WeakMap<object, ThiefChartData>();
+
+/** A report's learning curve in the shape of the lab's thief chart. */
+export function selectReportCurve(curve: NonNullable<ReportCharts['curve']>): ThiefChartData {
+  const hit = curveMemo.get(curve);
+  if (hit) return hit;
+  const schedule = budgetSchedule(curve.budget);
+  const data: ThiefChartData = { rows: curve.rows, xDomain: [schedule[0], curve.budget], xTicks: schedule, defenderAccuracy: curve.defenderAccuracy, chance: 0.1 };
+  curveMemo.set(curve, data);
+  return data;
+}
+
+export interface LessonThief {
+  accuracy: number;
+  undefendedAccuracy: number;
+  diverged: boolean;
+  argmaxUnchanged: number;
+  minEntry: number;
+  meanSum: number;
+}
+
+export interface EpsilonLessonView {
+  naive: LessonThief | null;
+  clean: LessonThief | null;
+  /** The lesson in plain words, one sentence per finding. */
+  sentences: string[];
+}
+
+const pctText = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+function lessonThief(r: { summary: RunSummary } | undefined): LessonThief | null {
+  if (!r) return null;
+  const f = r.summary.final;
+  return {
+    accuracy: f.defended.accuracy,
+    undefendedAccuracy: f.undefended.accuracy,
+    diverged: f.defended.loss === null,
+    argmaxUnchanged: f.cost.argmaxUnchanged,
+    minEntry: f.cost.minEntry,
+    meanSum: f.cost.meanSum,
+  };
+}
+
+/**
+ * The ε lesson step (issue #7): the same ε answers given to a naive thief and to one that
+ * cleans them (clip to [0, 1], renormalise), said in plain words from the finished runs.
+ */
+export function selectEpsilonLesson(results: ReproduceState['results'], naiveKey: string, cleanKey: string): EpsilonLessonView {
+  const naive = lessonThief(results[naiveKey]);
+  const clean = lessonThief(results[cleanKey]);
+  const sentences: string[] = [];
+  const any = naive ?? clean;
+  if (any) {
+    sentences.push(
+      `Honest users lose almost nothing: the top class is unchanged for ${pctText(any.argmaxUnchanged)} of answers` +
+        (any.minEntry < 0 || Math.abs(any.meanSum - 1) > 1e-3
+          ? `, but the answers are no longer probabilities (smallest entry ${any.minEntry.toFixed(4)}, mean sum ${any.meanSum.toFixed(4)}).`
+          : '.'),
+    );
+    sentences.push(`A thief on honest answers reaches ${pctText(any.undefendedAccuracy)} test accuracy.`);
+  }
+  if (naive) {
+    const cut = naive.undefendedAccuracy - naive.accuracy;
+    sentences.push(
+      `The naive thief, training on the answers as they come, reaches ${pctText(naive.accuracy)}` +
+        (naive.diverged ? ' and its loss ran off to infinity (negative targets make cross-entropy unbounded below)' : '') +
+        (cut > 0.2 ? `: the defense cost it ${(cut * 100).toFixed(0)} points.` : cut > 0.02 ? `: the defense cost it only ${(cut * 100).toFixed(0)} points.` : ': the defense barely touched it.'),
+    );
+  }
+  if (clean) {
+    const cut = clean.undefendedAccuracy - clean.accuracy;
+    const vs = naive ? ` — ${clean.accuracy > naive.accuracy + 0.02 ? 'cleaning wins back' : clean.accuracy < naive.accuracy - 0.02 ? 'cleaning loses' : 'cleaning changes'} ${(Math.abs(clean.accuracy - naive.accuracy) * 100).toFixed(0)} points against the naive thief` : '';
+    sentences.push(
+      `The cleaning thief clips each answer to [0, 1] and renormalises it first; it reaches ${pctText(clean.accuracy)}${vs}` +
+        (cut > 0.2 ? `, still ${(cut * 100).toFixed(0)} points below the honest-answer thief.` : cut > 0.02 ? `, ${(cut * 100).toFixed(0)} points below the honest-answer thief.` : ', as good as the thief on honest answers: the defense is undone.'),
+    );
+  }
+  return { naive, clean, sentences };
+}
