@@ -66,7 +66,7 @@ test('draw a digit: the defender and the defended answer appear live; after a ru
     [0.3, 0.5],
     [0.7, 0.5],
   ]);
-  await expect.poll(defenderBars, { timeout: 30_000 }).not.toBe(beforeStroke);
+  await expect.poll(defenderBars, { timeout: 60_000 }).not.toBe(beforeStroke);
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   // ... and the run's own tensor count still returned to where it started.

@@ -34,6 +34,8 @@ export const THIEF_BATCH = 64;
 export const THIEF_LEARNING_RATE = 1e-3;
 /** Papernot et al.'s step size for Jacobian augmentation (also the reverse-sigmoid paper's). */
 export const JACOBIAN_LAMBDA = 0.1;
+/** Images per Jacobian-augmentation pass (bounds the memory of a CNN thief's input gradients). */
+export const JACOBIAN_CHUNK = 256;
 /** ε answers are expensive (K gradients per query), so honest-user accuracy under ε uses fewer images. */
 export const PROTECTED_EVAL_CAP_EPSILON = 500;
 export const FGSM_EVAL_CAP = 1000;
@@ -350,15 +352,27 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
   }
 
   function augmentJacobian(t: Thief, count: number): tf.Tensor4D {
-    return tf.tidy(() => {
-      const have = t.x!.shape[0];
-      const take = Math.min(count, have);
-      // The newest points (the whole set while it doubles) are pushed toward the boundary, each
-      // labelled with the class the oracle gave it (the argmax of what this thief was told).
-      const base = t.x!.slice(have - take, take);
-      const labels = tf.argMax(t.targets!.slice(have - take, take), 1) as tf.Tensor1D;
-      return jacobianStep(t.model, base, labels, JACOBIAN_LAMBDA);
-    });
+    const have = t.x!.shape[0];
+    const take = Math.min(count, have);
+    // The newest points (the whole set while it doubles) are pushed toward the boundary, each
+    // labelled with the class the oracle gave it (the argmax of what this thief was told).
+    // In chunks, each in its own tidy: a CNN thief's activations and their gradients for
+    // thousands of images at once (4,800 in round 6) exhaust the WASM heap ("Aborted()").
+    const parts: tf.Tensor4D[] = [];
+    try {
+      for (let from = have - take; from < have; from += JACOBIAN_CHUNK) {
+        const n = Math.min(JACOBIAN_CHUNK, have - from);
+        parts.push(
+          tf.tidy(() => {
+            const labels = tf.argMax(t.targets!.slice(from, n), 1) as tf.Tensor1D;
+            return jacobianStep(t.model, t.x!.slice(from, n), labels, JACOBIAN_LAMBDA);
+          }),
+        );
+      }
+      return parts.length === 1 ? parts.pop()! : (tf.concat(parts) as tf.Tensor4D);
+    } finally {
+      tf.dispose(parts);
+    }
   }
 }
 
