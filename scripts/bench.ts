@@ -19,7 +19,8 @@
  * best: software WebGPU/WebGL and plain JS take many times longer), --no-lesson, --dist=DIR
  * (serve another build), --out=FILE (write elsewhere than bench/results.json), --resume (keep the
  * cold loads and backends an interrupted run finished, saved in bench/results.partial.json; use the
- * same build: `tsx scripts/bench.ts --resume`).
+ * same build: `tsx scripts/bench.ts --resume`), --report=FILE (print a saved run's tables again and
+ * rewrite FILE's summary: goals, loading headline; measures nothing).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -119,11 +120,11 @@ interface BackendRow {
 
 interface LoadingRecord {
   url: string;
-  /** performance.now() in the page (0 = navigation start) when the β slider first moved the curve. */
+  /** performance.now() in the page (0 = navigation start) when the β slider first moved the curve (summary: the median load). */
   interactiveMs: number;
   firstContentfulPaintMs: number | null;
   domContentLoadedMs: number | null;
-  /** Bytes (body as sent + headers) of the responses that finished before interactive. */
+  /** Bytes (body as sent + headers) of the responses that finished before interactive (summary: the most of any load). */
   bytesBeforeInteractive: number;
   /** Requests started before interactive but still loading then (not in the sum above). */
   inFlightAtInteractive: string[];
@@ -550,7 +551,39 @@ const ratio = (t: ThroughputResult[] | undefined, model: string, shift = LESSON_
   return x ? `${x.ratio.toFixed(2)} (${x.roundRatios.median.toFixed(2)})` : '–';
 };
 
+type LoadingSummary = LoadingRecord & { interactiveMsEach: number[]; bytesBeforeInteractiveEach: number[] };
+
+/**
+ * The cold loads in one record: the last load's details (it also ran the data check), the median
+ * time to interactive, and the most bytes any load had received by then (the worker chunk lands
+ * either just before or just after interactive).
+ */
+function summariseLoads(loads: LoadingRecord[]): LoadingSummary {
+  const last = loads[loads.length - 1];
+  const interactiveMsEach = loads.map((l) => l.interactiveMs);
+  const bytesBeforeInteractiveEach = loads.map((l) => l.bytesBeforeInteractive);
+  return { ...last, interactiveMs: median(interactiveMsEach)!, bytesBeforeInteractive: Math.max(...bytesBeforeInteractiveEach), interactiveMsEach, bytesBeforeInteractiveEach };
+}
+
+interface Measured {
+  date: string;
+  machine: { cores: number; cpu: string; memGiB: number };
+  rows: BackendRow[];
+  lesson: LessonRecord | null;
+  lessonNote: string;
+  loading: LoadingSummary | null;
+}
+
 async function main() {
+  // --report=FILE: print the tables of a saved run again and rewrite it (no browser, nothing measured).
+  const from = option('report');
+  if (from) {
+    const saved = JSON.parse(readFileSync(from, 'utf8')) as { date: string; machine: Measured['machine']; backends: BackendRow[]; lesson: LessonRecord | null; loading: LoadingSummary | null };
+    const l = saved.loading;
+    const loading = l && { ...l, interactiveMs: median(l.interactiveMsEach)!, bytesBeforeInteractive: Math.max(...l.bytesBeforeInteractiveEach) };
+    report({ date: saved.date, machine: saved.machine, rows: saved.backends, lesson: saved.lesson, lessonNote: '', loading }, from);
+    return;
+  }
   // Never measure someone else's server (or an old build) that happens to hold the port.
   if (await fetch(URL_BASE).then(() => true, () => false)) throw new Error(`port ${PORT} is already serving something: stop it first`);
   // vite's own entry, not npx: then kill() stops the server itself, not a wrapper that leaves it running.
@@ -562,7 +595,7 @@ async function main() {
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu'],
   });
   const rows: BackendRow[] = [];
-  let loading: (LoadingRecord & { interactiveMsEach: number[]; bytesBeforeInteractiveEach: number[] }) | null = null;
+  let loading: LoadingSummary | null = null;
   const coldLoads: LoadingRecord[] = [];
   let lesson: LessonRecord | null = null;
   let lessonNote = '';
@@ -583,8 +616,7 @@ async function main() {
       console.log(`cold load ${i + 1}: interactive at ${l.interactiveMs.toFixed(0)} ms, ${mb(l.bytesBeforeInteractive)} before that; data files before Run: ${l.dataFilesBeforeRun.length}`);
       save();
     }
-    const last = coldLoads[coldLoads.length - 1];
-    loading = { ...last, interactiveMs: median(coldLoads.map((l) => l.interactiveMs))!, interactiveMsEach: coldLoads.map((l) => l.interactiveMs), bytesBeforeInteractiveEach: coldLoads.map((l) => l.bytesBeforeInteractive) };
+    loading = summariseLoads(coldLoads);
     for (const backend of BACKENDS) {
       if (rows.some((r) => r.requested === backend)) continue;
       rows.push(await benchBackend(browser, backend, flag('lesson-all')));
@@ -629,6 +661,12 @@ async function main() {
   }
 
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? '', memGiB: Math.round(totalmem() / 2 ** 30) };
+  report({ date: new Date().toISOString(), machine, rows, lesson, lessonNote, loading }, OUT);
+  rmSync(PARTIAL, { force: true });
+}
+
+/** Prints the tables and the goals, and writes the record to `out`. */
+function report({ date, machine, rows, lesson, lessonNote, loading }: Measured, out: string) {
   const ran = rows.filter((r) => r.results.length);
   const table = [
     `| backend | device | ${MODELS.map((m) => `${m} ms/step`).join(' | ')} | defender infer 1000 |`,
@@ -664,6 +702,8 @@ async function main() {
       goal: `< ${GOALS.longestTaskMs} ms during training`,
       measured: Math.max(...ran.map((r) => r.runs?.longestTaskMs ?? 0), lesson?.longestTaskMs ?? 0),
       met: Math.max(...ran.map((r) => r.runs?.longestTaskMs ?? 0), lesson?.longestTaskMs ?? 0) < GOALS.longestTaskMs,
+      /** The same from each run's first curve point on: the thieves training, the charts redrawing. */
+      fromFirstPointMs: Math.max(...ran.flatMap((r) => r.runs?.list.map((x) => x.longestTaskAfterFirstPointMs) ?? []), lesson?.longestTaskAfterFirstPointMs ?? 0),
     },
     memoryReturns: {
       goal: 'tf.memory() after 5 runs (and the lesson) = before',
@@ -687,7 +727,7 @@ async function main() {
     ? [
         `cold load of ${loading.url} (fresh browser context, local vite preview server):`,
         `  interactive (β slider moves the reverse-sigmoid curve) at ${ms(loading.interactiveMs)}, median of ${loading.interactiveMsEach.length} cold loads (${loading.interactiveMsEach.map((v) => v.toFixed(0)).join(', ')} ms); first contentful paint ${ms(loading.firstContentfulPaintMs)}`,
-        `  ${mb(loading.bytesBeforeInteractive)} transferred before interactive (${loading.inFlightAtInteractive.length ? `still loading then: ${loading.inFlightAtInteractive.join(', ')}` : 'nothing else in flight'}); ${mb(loading.bytesUntilEngineReady)} until the engine was ready at ${ms(loading.engineReadyMs)}`,
+        `  at most ${mb(loading.bytesBeforeInteractive)} transferred before interactive (per load: ${loading.bytesBeforeInteractiveEach.map(mb).join(', ')}; the worker chunk lands just before or just after); ${mb(loading.bytesUntilEngineReady)} until the engine was ready at ${ms(loading.engineReadyMs)}`,
         `  worker chunk ${loading.workerChunk ? `${loading.workerChunk.path} fetched ${ms(loading.workerChunk.startMs)} → ${ms(loading.workerChunk.endMs)}` : 'not fetched'}`,
         `  data files before interactive: ${loading.dataFilesBeforeInteractive.length}, before Run: ${loading.dataFilesBeforeRun.length}; on Run: ${loading.dataFetchedOnRun ? `${loading.dataFetchedOnRun.files} files, ${mb(loading.dataFetchedOnRun.bytes)} in ${ms(loading.dataFetchedOnRun.loadMs)}, progress bar ${loading.dataFetchedOnRun.progressBarSeen ? 'shown' : 'NOT seen'}` : '–'}`,
       ].join('\n')
@@ -719,9 +759,8 @@ async function main() {
       goalsTable,
     ].join('\n'),
   );
-  writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), batch: BATCH, machine, backends: rows, lesson, loading, goals }, null, 2)}\n`);
-  console.log(`wrote ${OUT}`);
-  rmSync(PARTIAL, { force: true });
+  writeFileSync(out, `${JSON.stringify({ date, batch: BATCH, machine, backends: rows, lesson, loading, goals }, null, 2)}\n`);
+  console.log(`wrote ${out}`);
 }
 
 main().catch((e) => {
