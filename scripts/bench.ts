@@ -27,6 +27,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { get as httpGet } from 'node:http';
 import { dirname } from 'node:path';
 import { cpus, totalmem } from 'node:os';
+import { waitForServer } from './lib/server';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { BenchResult, EngineEvent, MatmulResult, RunSummary, ThroughputResult } from '../src/engine/protocol';
 import { trainStepFlops } from '../src/models/flops';
@@ -137,19 +138,6 @@ interface LoadingRecord {
   /** After Run (last cold load only): the data set's files were fetched, and a <progress> bar showed while they loaded. */
   dataFetchedOnRun: { files: number; bytes: number; progressBarSeen: boolean; loadMs: number | null; runOutcome: string } | null;
   workerChunk: { path: string; startMs: number; endMs: number } | null;
-}
-
-async function waitForServer(url: string, ms = 30_000) {
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() - t0 > ms) throw new Error(`preview server did not start at ${url}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
 }
 
 /**

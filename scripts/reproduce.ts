@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { waitForServer } from './lib/server';
 import { chromium, type Page } from '@playwright/test';
 import { estimatedSeconds, reproductionPlan, type PlannedRun } from '../src/params/reproduction';
 import { buildReport, reportMarkdown, type ReproductionReport, type RunRecord } from '../src/store/reportBuilder';
@@ -49,19 +50,6 @@ const partialPath = join(outDir, 'runs.partial.json');
 // --wall-ms N: the wall time to report when the runs were made by an earlier (resumed) invocation.
 const wallAt = args.indexOf('--wall-ms');
 const wallOverride = wallAt >= 0 ? Number(args[wallAt + 1]) : null;
-
-async function waitForServer(url: string, ms = 30_000) {
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() - t0 > ms) throw new Error(`preview server did not start at ${url}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 type LabWindow = {
   __modelTheftLab: {

@@ -34,6 +34,7 @@ import {
 } from '../params/reproduction';
 import type { Params } from '../params/schema';
 import type { BackendName, CurvePoint, RunSummary } from '../engine/protocol';
+import type { CurveRow } from './appStore';
 
 export const REPORT_SCHEMA = 1;
 
@@ -84,13 +85,8 @@ export interface ArchitectureBar {
   seeds: number;
 }
 
-export interface CurveRow {
-  queries: number;
-  undefendedAccuracy: number;
-  defendedAccuracy: number;
-  undefendedAgreement: number;
-  defendedAgreement: number;
-}
+/** A learning-curve row: the same shape as the lab's live chart rows. */
+export type { CurveRow };
 
 export interface ReportCharts {
   curve?: { rows: CurveRow[]; budget: number; defenderAccuracy: number };
