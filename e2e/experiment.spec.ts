@@ -25,6 +25,15 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   const lab = new LabPage(page);
   await lab.open(SMALL_RUN);
   await lab.waitForBackend();
+  // Long tasks of the whole run, from the click on (the page's load and the engine's start are not training).
+  const sinceClick = async () =>
+    page.evaluate(() => {
+      const w = window as unknown as { __longTasks: number[] };
+      return Math.max(0, ...w.__longTasks);
+    });
+  await page.evaluate(() => {
+    (window as unknown as { __longTasks: number[] }).__longTasks.length = 0;
+  });
   await page.getByRole('button', { name: 'Run the theft' }).click();
   const status = page.getByTestId('run-status');
   await expect(status).toHaveAttribute('data-status', 'running');
@@ -34,7 +43,8 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   await expect.poll(() => lab.thiefPoints('undefended'), { timeout: 90_000 }).toBeGreaterThanOrEqual(2);
   expect(await lab.thiefPoints('defended')).toBeGreaterThanOrEqual(2);
 
-  // From here on the thieves are training: count only the long tasks of this stretch.
+  // The first points and the sample strip are drawn by now; from here on only the thieves' training.
+  const longestToFirstPoints = await sinceClick();
   await page.evaluate(() => {
     const w = window as unknown as { __longTasks: number[]; __events: unknown[] };
     w.__longTasks.length = 0;
@@ -54,6 +64,10 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   expect(await lab.thiefPoints('undefended')).toBe(4);
   expect(await lab.thiefPoints('defended')).toBe(4);
   await expect(page.getByTestId('acc-undefended')).toHaveText(/\d+\.\d%/);
+  // "What the thief sees": every card drawn (one per frame), none left pending, each with its answer's Σ.
+  await expect(page.getByTestId('sample-stats')).toHaveCount(8);
+  await expect(page.locator('.sample-pending')).toHaveCount(0);
+  for (const text of await page.getByTestId('sample-stats').allTextContents()) expect(text).toMatch(/^Σ 1\.000 · min 0\.\d{3}$/);
   // 1,200 queries at the default $1.50 per 1,000.
   await expect(page.getByTestId('query-bill')).toContainText("1,200 queries answered · the thief's bill: $1.80");
 
@@ -63,7 +77,8 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   });
   const slowestClick = Math.max(0, ...perf.clicks.map((c) => c.duration));
   console.log(
-    `main thread while the thieves trained: ${perf.longTasks.length} long tasks, longest ${Math.round(Math.max(0, ...perf.longTasks))} ms; ` +
+    `main thread from Run to the first points (data, defender, sample strip): longest task ${Math.round(longestToFirstPoints)} ms; ` +
+      `while the thieves trained: ${perf.longTasks.length} long tasks, longest ${Math.round(Math.max(0, ...perf.longTasks))} ms; ` +
       `click round trip ${roundTripMs} ms (Playwright), slowest click event ${Math.round(slowestClick)} ms`,
   );
   expect(slowestClick).toBeLessThan(100);

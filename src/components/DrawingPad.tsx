@@ -46,14 +46,15 @@ function paintImage(ctx: CanvasRenderingContext2D, pixels: number[]) {
  */
 export function DrawingPad() {
   const pad = useApp((s) => s.pad);
-  const run = useApp((s) => s.run);
   const params = useApp((s) => s.params);
-  const engine = useApp((s) => s.engine);
+  // Derived in the selector (memoised), not from the whole run: progress events must not re-render the pad.
+  const view = useApp((s) => selectPadView(s.pad, s.run, s.params));
+  const finishedRun = useApp((s) => (s.run.status === 'done' ? s.run.runId : -1));
+  const ready = useApp((s) => s.engine.state === 'ready');
   const classifyDrawing = useApp((s) => s.classifyDrawing);
   const classifyTestImage = useApp((s) => s.classifyTestImage);
   const refreshPad = useApp((s) => s.refreshPad);
   const clearPad = useApp((s) => s.clearPad);
-  const view = selectPadView(pad, run, params);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const last = useRef<{ x: number; y: number } | null>(null);
   const timer = useRef<number | null>(null);
@@ -96,7 +97,6 @@ export function DrawingPad() {
 
   // New defense settings (or another defender), or a finished run's thieves: ask again.
   const defenseKey = `${describeDefense(params)}|${params.dataset}|${params.seed}|${params.defenderEpochs}|${params.renorm}|${params.epsDirection}`;
-  const finishedRun = run.status === 'done' ? run.runId : -1;
   useEffect(() => {
     refreshPad();
   }, [defenseKey, finishedRun, refreshPad]);
@@ -163,7 +163,6 @@ export function DrawingPad() {
 
   const nextTestIndex = pad.source?.kind === 'test' ? pad.source.index + 1 : 0;
   const fashion = params.dataset === 'fashion-mnist';
-  const ready = engine.state === 'ready';
   const status =
     pad.status === 'error' && pad.error
       ? null

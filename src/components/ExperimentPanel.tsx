@@ -66,14 +66,13 @@ function QueryBill() {
   );
 }
 
+/**
+ * The panel itself re-renders only when a run starts or stops, or the defense changes: progress events
+ * arrive many times a second while the thieves train, and re-rendering every control on each of them
+ * cost main-thread time. Each live part below subscribes to just what it shows.
+ */
 export function ExperimentPanel() {
-  const run = useApp((s) => s.run);
-  const engineReady = useApp((s) => s.engine.state === 'ready');
-  const startRun = useApp((s) => s.startRun);
-  const stopRun = useApp((s) => s.stopRun);
-  const chart = selectThiefChart(run);
-  const running = run.status === 'running';
-  const progress = run.progress;
+  const running = useApp((s) => s.run.status === 'running');
   const defense = useApp((s) => s.params.defense);
 
   return (
@@ -106,65 +105,104 @@ export function ExperimentPanel() {
             <ParamSlider param="seed" />
             <EnumSelect param="calibrate" disabled={running} />
           </details>
-          <div className="run-buttons">
-            <button type="button" className="primary" onClick={() => startRun()} disabled={!engineReady || running}>
-              {run.status === 'idle' ? 'Run the theft' : 'Run again'}
-            </button>
-            <button type="button" onClick={stopRun} disabled={!running}>
-              Stop
-            </button>
-          </div>
-          <div className="run-status" data-testid="run-status" data-status={run.status} aria-live="polite">
-            {running && (
-              <>
-                <strong>{run.phase ? PHASE_LABEL[run.phase] : 'Starting…'}</strong>
-                {progress && progress.total > 0 && (
-                  <>
-                    <progress max={progress.total} value={progress.done} aria-label="Progress of this phase" />
-                    <span className="eta">
-                      {Math.round((100 * progress.done) / progress.total)}%
-                      {progress.etaMs !== null && ` · about ${formatDuration(progress.etaMs)} left`}
-                    </span>
-                  </>
-                )}
-              </>
-            )}
-            {run.status === 'done' && run.summary && <span>Finished in {formatDuration(run.summary.wallMs)}.</span>}
-            {run.status === 'cancelled' && <span>Stopped.</span>}
-            {run.status === 'error' && run.error && (
-              <p className="error" role="alert">
-                {run.error.message} {run.error.hint}
-              </p>
-            )}
-            <QueryBill />
-            {run.defender && (
-              <p className="defender-line" data-testid="defender-line">
-                Defender: {(run.defender.testAccuracy * 100).toFixed(1)}% test accuracy, {SOURCE_LABEL[run.defender.source]}.{' '}
-                {!running && (
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => startRun({ retrainDefender: true })}
-                    title="Train the defender from scratch in this browser (minutes without a GPU), then run again"
-                  >
-                    Retrain it
-                  </button>
-                )}
-              </p>
-            )}
-          </div>
+          <RunButtons />
+          <RunStatus />
         </div>
         <div className="exp-main">
           {defense === 'epsilon' && <EpsilonQueryPanel />}
           {defense === 'epsilon' && <EpsilonLesson />}
-          <SubstituteAccuracyChart data={chart} />
+          <ThiefChart />
           <RunResults />
           <ThiefView />
         </div>
       </div>
-      <p className="hint">
-        Budget steps: {chart.xTicks.map((q) => q.toLocaleString('en-US')).join(' · ')} {PARAMS.budget.unit}.
-      </p>
+      <BudgetSteps />
     </section>
+  );
+}
+
+function RunButtons() {
+  const status = useApp((s) => s.run.status);
+  const engineReady = useApp((s) => s.engine.state === 'ready');
+  const startRun = useApp((s) => s.startRun);
+  const stopRun = useApp((s) => s.stopRun);
+  const running = status === 'running';
+  return (
+    <div className="run-buttons">
+      <button type="button" className="primary" onClick={() => startRun()} disabled={!engineReady || running}>
+        {status === 'idle' ? 'Run the theft' : 'Run again'}
+      </button>
+      <button type="button" onClick={stopRun} disabled={!running}>
+        Stop
+      </button>
+    </div>
+  );
+}
+
+/** Phase, progress with ETA, the outcome, the bill and the defender line. */
+function RunStatus() {
+  const status = useApp((s) => s.run.status);
+  const phase = useApp((s) => s.run.phase);
+  const progress = useApp((s) => s.run.progress);
+  const wallMs = useApp((s) => s.run.summary?.wallMs ?? null);
+  const error = useApp((s) => s.run.error);
+  const defender = useApp((s) => s.run.defender);
+  const startRun = useApp((s) => s.startRun);
+  const running = status === 'running';
+  return (
+    <div className="run-status" data-testid="run-status" data-status={status} aria-live="polite">
+      {running && (
+        <>
+          <strong>{phase ? PHASE_LABEL[phase] : 'Starting…'}</strong>
+          {progress && progress.total > 0 && (
+            <>
+              <progress max={progress.total} value={progress.done} aria-label="Progress of this phase" />
+              <span className="eta">
+                {Math.round((100 * progress.done) / progress.total)}%
+                {progress.etaMs !== null && ` · about ${formatDuration(progress.etaMs)} left`}
+              </span>
+            </>
+          )}
+        </>
+      )}
+      {status === 'done' && wallMs !== null && <span>Finished in {formatDuration(wallMs)}.</span>}
+      {status === 'cancelled' && <span>Stopped.</span>}
+      {status === 'error' && error && (
+        <p className="error" role="alert">
+          {error.message} {error.hint}
+        </p>
+      )}
+      <QueryBill />
+      {defender && (
+        <p className="defender-line" data-testid="defender-line">
+          Defender: {(defender.testAccuracy * 100).toFixed(1)}% test accuracy, {SOURCE_LABEL[defender.source]}.{' '}
+          {!running && (
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => startRun({ retrainDefender: true })}
+              title="Train the defender from scratch in this browser (minutes without a GPU), then run again"
+            >
+              Retrain it
+            </button>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The live chart: its data object is memoised per points array, so it redraws only when a point arrives. */
+function ThiefChart() {
+  const chart = useApp((s) => selectThiefChart(s.run));
+  return <SubstituteAccuracyChart data={chart} />;
+}
+
+function BudgetSteps() {
+  const ticks = useApp((s) => selectThiefChart(s.run).xTicks);
+  return (
+    <p className="hint">
+      Budget steps: {ticks.map((q) => q.toLocaleString('en-US')).join(' · ')} {PARAMS.budget.unit}.
+    </p>
   );
 }

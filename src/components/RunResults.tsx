@@ -5,10 +5,11 @@ const num = (v: number) => v.toFixed(3);
 
 /** The latest numbers as a table: thieves side by side, then what the defense cost honest users. */
 export function RunResults() {
-  const run = useApp((s) => s.run);
-  const last = run.points.at(-1);
+  // Points and summary only: progress events must not re-render the table.
+  const last = useApp((s) => s.run.points.at(-1));
+  const summary = useApp((s) => s.run.summary);
   if (!last) return <p className="hint results-empty">Results appear here after the first budget step.</p>;
-  const s = run.summary;
+  const s = summary;
   const diverged = (['undefended', 'defended'] as const).filter((side) => last[side].loss === null);
   return (
     <div className="results" data-testid="run-results">

@@ -1,13 +1,17 @@
-import { selectSampleStrip } from '../store/selectors';
+import { memo, useMemo } from 'react';
+import { selectSampleStrip, type SampleCard as SampleCardData } from '../store/selectors';
 import { AnswerBars } from './charts/AnswerBars';
 import { DigitImage } from './DigitImage';
+import { useStaggered } from './hooks/useStaggered';
 import { useApp } from './storeContext';
 
 /** "What the thief sees": real queries with the defender's true answer and the defended one. */
 export function ThiefView() {
   const samples = useApp((s) => s.run.samples);
-  const classNames = useApp((s) => (s.run.config?.dataset === 'fashion-mnist' ? FASHION : DIGITS));
-  const strip = selectSampleStrip(samples, classNames);
+  const fashion = useApp((s) => s.run.config?.dataset === 'fashion-mnist');
+  const strip = useMemo(() => selectSampleStrip(samples, fashion ? FASHION : DIGITS), [samples, fashion]);
+  // One card per frame: eight charts mounted in one task were the run's longest main-thread task.
+  const shown = useStaggered(strip);
   if (strip.length === 0) return null;
   return (
     <section className="thief-view" aria-labelledby="tv-title" data-testid="thief-view">
@@ -17,20 +21,27 @@ export function ThiefView() {
         thief gets. The top class usually survives; the rest of the distribution is what the defense poisons.
       </p>
       <ul className="samples">
-        {strip.map((s, i) => (
-          <li key={i} className="sample">
-            <DigitImage pixels={s.pixels} label={s.caption} />
-            <span className="sample-caption">{s.caption}</span>
-            <AnswerBars rows={s.rows} domain={s.domain} />
-            <span className={s.offSimplex ? 'sample-stats off-simplex' : 'sample-stats'} data-testid="sample-stats">
-              {s.stats}
-            </span>
-          </li>
+        {strip.map((_, i) => (
+          <SampleCard key={i} sample={shown[i]} />
         ))}
       </ul>
     </section>
   );
 }
+
+const SampleCard = memo(function SampleCard({ sample }: { sample: SampleCardData | undefined }) {
+  if (!sample) return <li className="sample sample-pending" aria-busy="true" />;
+  return (
+    <li className="sample">
+      <DigitImage pixels={sample.pixels} label={sample.caption} />
+      <span className="sample-caption">{sample.caption}</span>
+      <AnswerBars rows={sample.rows} domain={sample.domain} />
+      <span className={sample.offSimplex ? 'sample-stats off-simplex' : 'sample-stats'} data-testid="sample-stats">
+        {sample.stats}
+      </span>
+    </li>
+  );
+});
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 const FASHION = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'];

@@ -1,6 +1,6 @@
 /**
  * One training step of a thief, exactly as runExperiment runs it: gather the batch rows from the
- * device-resident answers, shift-augment them (when `shift` > 0), take one optimizer step, and add
+ * device-resident answers, shift-augment them (when `shift` > 0; gatherShifted does both in one gather), take one optimizer step, and add
  * loss × rows to the epoch's running sum ON the device (no read-back). The benchmark times this
  * same function against a bare tfjs loop (bench.ts), so the two never drift apart.
  *
@@ -8,7 +8,7 @@
  * Every other tensor made here is freed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { shiftAugment } from '../models/training';
+import { gatherShifted } from '../models/training';
 import { trainStepWithLoss } from '../models/defenseAware';
 
 export type ThiefLoss = (logits: tf.Tensor2D, targets: tf.Tensor2D) => tf.Scalar;
@@ -25,10 +25,9 @@ export function thiefTrainStep(
   sum: tf.Scalar,
 ): tf.Scalar {
   return tf.tidy(() => {
-    const idx = tf.tensor1d(rows, 'int32');
-    let xb = tf.gather(x, idx) as tf.Tensor4D;
-    if (shift > 0) xb = shiftAugment(xb, shift, shiftSeed);
-    const stepLoss = trainStepWithLoss(model, optimizer, xb, tf.gather(targets, idx) as tf.Tensor2D, loss);
+    // The batch's rows, shifted (when shift > 0), in one gather: gatherShifted.
+    const xb = gatherShifted(x, rows, shift, shiftSeed);
+    const stepLoss = trainStepWithLoss(model, optimizer, xb, tf.gather(targets, tf.tensor1d(rows, 'int32')) as tf.Tensor2D, loss);
     return tf.add(sum, tf.mul(stepLoss, rows.length)) as tf.Scalar;
   });
 }

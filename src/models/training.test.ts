@@ -10,6 +10,7 @@ import {
   mseOnProbabilities,
   predictProbabilities,
   shiftAugment,
+  gatherShifted,
   softCrossEntropy,
   trainStep,
 } from './training';
@@ -288,6 +289,48 @@ describe('shiftAugment', () => {
     expect(shifts[0]).toEqual([rng.int(5) - 2, rng.int(5) - 2]);
     expect(() => drawShifts(1, -1, 0)).toThrow(RangeError);
     expect(() => drawShifts(1, 0.5, 0)).toThrow(RangeError);
+  });
+});
+
+describe('gatherShifted', () => {
+  it('picks the rows and shifts them like the hand-made 4×4 case of shiftAugment', async () => {
+    // Row 1 is the image; seed 8, maxShift 1 gives dy = +1, dx = −1 (see above).
+    const image = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+    const x = tf.tensor4d([...image.map((v) => -v), ...image], [2, 4, 4, 1]);
+    const y = gatherShifted(x, Int32Array.of(1), 1, 8);
+    expect(y.shape).toEqual([1, 4, 4, 1]);
+    expect(Array.from(await y.data())).toEqual([0, 0, 0, 0, 2, 3, 4, 0, 6, 7, 8, 0, 10, 11, 12, 0]);
+    tf.dispose([x, y]);
+  });
+
+  it('equals shiftAugment(gather(x, rows)), rows repeated and out of order, several channels', async () => {
+    // Equal in value: a negative pixel masked out is −0 here, +0 there (`v + 0` maps −0 to +0).
+    const values = async (t: tf.Tensor) => Array.from(await t.data(), (v) => v + 0);
+    const x = tf.randomUniform([9, 6, 5, 3], -1, 2, 'float32', 4) as tf.Tensor4D;
+    const rows = Int32Array.of(8, 0, 3, 3, 7, 1, 8);
+    for (const [maxShift, seed] of [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 99],
+    ]) {
+      const want = tf.tidy(() => shiftAugment(tf.gather(x, tf.tensor1d(rows, 'int32')) as tf.Tensor4D, maxShift, seed));
+      const got = gatherShifted(x, rows, maxShift, seed);
+      expect(got.shape).toEqual(want.shape);
+      expect(await values(got)).toEqual(await values(want));
+      tf.dispose([want, got]);
+    }
+    x.dispose();
+  });
+
+  it('rejects a row outside the tensor and leaks nothing', async () => {
+    const x = tf.zeros([2, 3, 3, 1]) as tf.Tensor4D;
+    await expectNoLeak(async () => {
+      expect(() => gatherShifted(x, Int32Array.of(2), 1, 1)).toThrow(RangeError);
+      const y = gatherShifted(x, Int32Array.of(0, 1), 1, 1);
+      y.dispose();
+    });
+    x.dispose();
   });
 });
 

@@ -197,3 +197,44 @@ export function shiftAugment(x: tf.Tensor4D, maxShift: number, seed: number): tf
     return tf.reshape(tf.gather(flat, idx), [n, h, w, c]) as tf.Tensor4D;
   });
 }
+
+/**
+ * `shiftAugment(gather(x, rows), maxShift, seed)` in one gather and one multiply, with the same
+ * shifts (drawShifts(rows.length, maxShift, seed)) and the same values (a negative pixel masked out is −0): each output pixel's
+ * source index into x (viewed flat, no copy) is computed in JS, and the pixels shifted in from outside
+ * the image are zeroed by a 0/1 mask. No padded copy and no intermediate batch: the thief's training
+ * step with ±2 px shifts cost 4 ms more than without on WASM (29 vs 25 ms for thief I), most of it in
+ * the pad and the second gather. Returns a NEW tensor, which the CALLER disposes.
+ */
+export function gatherShifted(x: tf.Tensor4D, rows: Int32Array, maxShift: number, seed: number): tf.Tensor4D {
+  const [count, h, w, c] = x.shape;
+  const n = rows.length;
+  if (maxShift === 0) return tf.tidy(() => tf.gather(x, tf.tensor1d(rows, 'int32')));
+  const shifts = drawShifts(n, maxShift, seed);
+  const pixels = h * w;
+  const indices = new Int32Array(n * pixels);
+  const mask = new Float32Array(n * pixels);
+  let k = 0;
+  for (let b = 0; b < n; b++) {
+    const row = rows[b];
+    if (!Number.isInteger(row) || row < 0 || row >= count) throw new RangeError(`row ${row} is outside 0…${count - 1}`);
+    const base = row * pixels;
+    const [dy, dx] = shifts[b];
+    for (let r = 0; r < h; r++) {
+      const sr = r - dy;
+      const rowInside = sr >= 0 && sr < h;
+      for (let col = 0; col < w; col++, k++) {
+        const sc = col - dx;
+        if (rowInside && sc >= 0 && sc < w) {
+          indices[k] = base + sr * w + sc;
+          mask[k] = 1;
+        } else indices[k] = base; // any valid pixel: the mask zeroes it
+      }
+    }
+  }
+  return tf.tidy(() => {
+    const flat = tf.reshape(x, [count * pixels, c]);
+    const picked = tf.gather(flat, tf.tensor1d(indices, 'int32'));
+    return tf.reshape(tf.mul(picked, tf.tensor2d(mask, [n * pixels, 1])), [n, h, w, c]) as tf.Tensor4D;
+  });
+}

@@ -99,10 +99,8 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
     betaSweep: [0.2, 0.4, 0.8, 1.6],
     defenseAwareBudget: 19200,
     fashion: true,
-    // F, L, X and Y are not in the committed full report: no time was left in that session (the
-    // CNN thieves first hit a WASM out-of-memory in round-6 Jacobian augmentation, now chunked).
-    // FULL_EPS_ARCHITECTURES_ALL lists all ten.
-    epsArchitectures: ['A', 'G', 'H', 'I', 'J', 'K'],
+    // Every substitute of the counter-attack paper's Table 1 (FULL_EPS_ARCHITECTURES_ALL).
+    epsArchitectures: ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L'],
     epsBudget: 9600,
     epsSeeds: [1],
     epsThiefEpochs: 1,
