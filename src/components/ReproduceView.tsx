@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { EXPERIMENT_IDS, reproductionPlan, type ReproductionMode } from '../params/reproduction';
-import { selectDisplayedReport, selectReportCurve, selectTradeoffGroups, tradeoffXDomain } from '../store/reportSelectors';
+import { selectDisplayedReport, selectReportCurve, selectTradeoffView } from '../store/reportSelectors';
 import { cell, signed, type ReportExperiment } from '../store/reportBuilder';
 import { formatDuration, selectThiefChart } from '../store/selectors';
 import { ArchitectureBars } from './charts/ArchitectureBars';
@@ -176,7 +176,7 @@ function ExperimentCard({ experiment: e }: { experiment: ReportExperiment }) {
             {tradeoff && (
               <>
                 <p className="chart-title">Each point is one defense setting (Sample attack, {e.dataset}); bottom right is best for the defender.</p>
-                <TradeoffChart groups={selectTradeoffGroups(tradeoff)} budget={tradeoff.budget} xDomain={tradeoffXDomain(tradeoff)} />
+                <TradeoffPanel tradeoff={tradeoff} />
               </>
             )}
             {e.charts.architectures && e.charts.architectures.length > 0 && (
@@ -210,5 +210,20 @@ function ExperimentCard({ experiment: e }: { experiment: ReportExperiment }) {
         </ul>
       )}
     </section>
+  );
+}
+
+/** The trade-off chart, and in words the settings too harmful to honest users to fit on its axis. */
+function TradeoffPanel({ tradeoff }: { tradeoff: NonNullable<ReportExperiment['charts']['tradeoff']> }) {
+  const view = selectTradeoffView(tradeoff);
+  return (
+    <>
+      <TradeoffChart groups={view.groups} budget={tradeoff.budget} xDomain={view.xDomain} />
+      {view.offChartNote && (
+        <p className="hint" data-testid="tradeoff-off-chart">
+          {view.offChartNote}
+        </p>
+      )}
+    </>
   );
 }

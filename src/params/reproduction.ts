@@ -243,7 +243,7 @@ export function reproductionPlan(mode: ReproductionMode): ReproductionPlan {
     `${scale.epsThiefEpochs} epoch${scale.epsThiefEpochs === 1 ? '' : 's'} per round, ε = 0.003, raw y* (the paper's main text), one-hot direction, naive cross-entropy thief, ` +
     `${scale.epsSeeds.length} seed${scale.epsSeeds.length === 1 ? '' : 's'} (the paper: 10); substitutes ${scale.epsArchitectures.join(', ')}` +
     (scale.epsArchitectures.length < FULL_EPS_ARCHITECTURES_ALL.length
-      ? ` (not run here: ${FULL_EPS_ARCHITECTURES_ALL.filter((a) => !scale.epsArchitectures.includes(a)).join(', ')}, for lack of time on a 2-core CPU).`
+      ? ` (not in this plan: ${FULL_EPS_ARCHITECTURES_ALL.filter((a) => !scale.epsArchitectures.includes(a)).join(', ')}; the full plan runs all ten).`
       : '.');
   experiments.push({
     id: 'eps-mnist-table2',

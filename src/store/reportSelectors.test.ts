@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectEpsilonLesson, selectTradeoffGroups } from './reportSelectors';
+import { selectEpsilonLesson, selectTradeoffView, TRADEOFF_USABLE_P } from './reportSelectors';
 import type { RunRecord } from './reportBuilder';
 
 function rec(defAcc: number, undefAcc: number, loss: number | null, minEntry: number, meanSum: number): RunRecord {
@@ -29,22 +29,47 @@ describe('selectEpsilonLesson', () => {
   });
 });
 
-describe('selectTradeoffGroups', () => {
-  it('groups points by defense, styled, memoised per chart', () => {
+describe('selectTradeoffView', () => {
+  it('groups points by defense, styled, memoised per chart; the x range hugs the usable points', () => {
     const chart = {
       budget: 1200,
       points: [
         { label: 'no defense', group: 'none', protectedAgreement: 1, stolenAgreement: 0.9 },
         { label: 'RS β=0.3', group: 'reverse-sigmoid', protectedAgreement: 1, stolenAgreement: 0.8 },
-        { label: 'RS β=0.8', group: 'reverse-sigmoid', protectedAgreement: 0.99, stolenAgreement: 0.7 },
+        { label: 'RS β=0.8', group: 'reverse-sigmoid', protectedAgreement: 0.97, stolenAgreement: 0.7 },
       ],
     };
-    const groups = selectTradeoffGroups(chart);
-    expect(groups.map((g) => [g.group, g.points.length])).toEqual([
+    const view = selectTradeoffView(chart);
+    expect(view.groups.map((g) => [g.group, g.points.length])).toEqual([
       ['none', 1],
       ['reverse-sigmoid', 2],
     ]);
-    expect(groups[1].name).toBe('reverse sigmoid (β sweep)');
-    expect(selectTradeoffGroups(chart)).toBe(groups);
+    expect(view.groups[1].name).toBe('reverse sigmoid (β sweep)');
+    // Lowest P(M) 0.97: floor((0.97 − 0.01) · 20) / 20 = 0.95.
+    expect(view.xDomain).toEqual([0.95, 1]);
+    expect(view.offChart).toEqual([]);
+    expect(view.offChartNote).toBeNull();
+    expect(selectTradeoffView(chart)).toBe(view);
+  });
+
+  it('leaves a setting that wrecks honest answers off the axis and names it', () => {
+    const flipped = { label: 'RS β=1.6', group: 'reverse-sigmoid', protectedAgreement: 0, stolenAgreement: 0 };
+    const chart = {
+      budget: 1200,
+      points: [
+        { label: 'no defense', group: 'none', protectedAgreement: 1, stolenAgreement: 0.9 },
+        { label: 'uniform 0.5', group: 'uniform', protectedAgreement: 0.62, stolenAgreement: 0.85 },
+        flipped,
+      ],
+    };
+    const view = selectTradeoffView(chart);
+    expect(view.offChart).toEqual([flipped]);
+    expect(view.offChartNote).toBe('Off the chart (honest users would get a wrong top class more often than not): RS β=1.6, P(M) 0%, S(M) 0%.');
+    expect(view.groups.flatMap((g) => g.points).map((p) => p.label)).toEqual(['no defense', 'uniform 0.5']);
+    // floor((0.62 − 0.01) · 20) / 20 = floor(12.2) / 20 = 0.6; 0.5 itself stays on the chart.
+    expect(view.xDomain).toEqual([0.6, 1]);
+    const edge = selectTradeoffView({ budget: 1, points: [{ ...flipped, protectedAgreement: TRADEOFF_USABLE_P }] });
+    expect(edge.offChart).toEqual([]);
+    expect(edge.xDomain).toEqual([0.45, 1]);
   });
 });

@@ -67,25 +67,45 @@ const GROUP_STYLE: Record<string, Omit<TradeoffGroup, 'group' | 'points'>> = {
   sine: { name: 'sine', color: 'var(--axis)', shape: 'wye' },
 };
 
-const tradeoffMemo = new WeakMap<object, TradeoffGroup[]>();
+/** Below this P(M) a setting is unusable (honest users get a wrong top class at least half the time). */
+export const TRADEOFF_USABLE_P = 0.5;
 
-export function selectTradeoffGroups(chart: NonNullable<ReportCharts['tradeoff']>): TradeoffGroup[] {
-  const hit = tradeoffMemo.get(chart);
-  if (hit) return hit;
-  const byGroup = new Map<string, TradeoffPoint[]>();
-  for (const p of chart.points) byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), p]);
-  const groups = [...byGroup].map(([group, points]) => ({ group, points, ...(GROUP_STYLE[group] ?? { name: group, color: 'var(--axis)', shape: 'circle' as const }) }));
-  tradeoffMemo.set(chart, groups);
-  return groups;
+export interface TradeoffView {
+  /** The points on the chart, grouped by defense and styled. */
+  groups: TradeoffGroup[];
+  /** The x range: from just below the lowest usable P(M) (in steps of 0.05) to 1. */
+  xDomain: [number, number];
+  /** Settings left off the axis because P(M) < TRADEOFF_USABLE_P, named under the chart instead. */
+  offChart: TradeoffPoint[];
+  /** The off-chart settings in one sentence, or null when every point is on the chart. */
+  offChartNote: string | null;
 }
 
+const tradeoffMemo = new WeakMap<object, TradeoffView>();
+
 /**
- * The x range of the trade-off chart: every defense keeps P(M) near 1, so a fixed [0, 1] axis
- * would stack all points on its right edge. From just below the lowest P(M) (in steps of 0.05) to 1.
+ * The trade-off chart's data. Every usable defense keeps P(M) near 1, so a [0, 1] axis would stack
+ * them all on its right edge; a setting that wrecks honest answers (β = 1.6 flips the ranking:
+ * P(M) = 0) would force exactly that. Such settings are left off the axis and listed in `offChart`,
+ * so the chart can say so in words.
  */
-export function tradeoffXDomain(chart: NonNullable<ReportCharts['tradeoff']>): [number, number] {
-  const low = Math.min(1, ...chart.points.map((p) => p.protectedAgreement));
-  return [Math.max(0, Math.floor((low - 0.01) * 20) / 20), 1];
+export function selectTradeoffView(chart: NonNullable<ReportCharts['tradeoff']>): TradeoffView {
+  const hit = tradeoffMemo.get(chart);
+  if (hit) return hit;
+  const onChart = chart.points.filter((p) => p.protectedAgreement >= TRADEOFF_USABLE_P);
+  const offChart = chart.points.filter((p) => p.protectedAgreement < TRADEOFF_USABLE_P);
+  const byGroup = new Map<string, TradeoffPoint[]>();
+  for (const p of onChart) byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), p]);
+  const groups = [...byGroup].map(([group, points]) => ({ group, points, ...(GROUP_STYLE[group] ?? { name: group, color: 'var(--axis)', shape: 'circle' as const }) }));
+  const low = Math.min(1, ...onChart.map((p) => p.protectedAgreement));
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  const offChartNote =
+    offChart.length === 0
+      ? null
+      : `Off the chart (honest users would get a wrong top class more often than not): ${offChart.map((p) => `${p.label}, P(M) ${pct(p.protectedAgreement)}, S(M) ${pct(p.stolenAgreement)}`).join('; ')}.`;
+  const view: TradeoffView = { groups, xDomain: [Math.max(0, Math.floor((low - 0.01) * 20) / 20), 1], offChart, offChartNote };
+  tradeoffMemo.set(chart, view);
+  return view;
 }
 
 const curveMemo = new WeakMap<object, ThiefChartData>();

@@ -13,12 +13,12 @@ export const ArchitectureBars = memo(function ArchitectureBars({ bars, metric, c
   return (
     <figure className="chart chart-architectures" aria-label={metric === 'accuracy' ? 'Substitute accuracy per architecture' : 'Defender accuracy on FGSM examples per architecture'}>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={bars} margin={{ top: 16, right: 12, bottom: 8, left: 4 }} barGap={1} barCategoryGap="22%">
+        <BarChart data={bars} margin={{ top: 16, right: metric === 'accuracy' ? 76 : 12, bottom: 8, left: 8 }} barGap={1} barCategoryGap="22%">
           <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="arch" stroke="var(--axis)" interval={0} />
-          <YAxis domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} tickFormatter={pct} stroke="var(--axis)" width={44} />
+          <YAxis domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} tickFormatter={pct} stroke="var(--axis)" width={52} />
           {metric === 'accuracy' && (
-            <ReferenceLine y={chance} stroke="var(--axis)" strokeDasharray="1 3" label={{ value: `chance ${pct(chance)}`, position: 'insideTopRight', fill: 'var(--muted)', fontSize: 12 }} />
+            <ReferenceLine y={chance} stroke="var(--axis)" strokeDasharray="1 3" label={{ value: `chance ${pct(chance)}`, position: 'right', fill: 'var(--muted)', fontSize: 12 }} />
           )}
           <Bar dataKey={keys[0]} name={metric === 'accuracy' ? 'thief, no defense' : 'FGSM from the undefended thief'} fill="var(--accent)" isAnimationActive={false} />
           <Bar dataKey={keys[1]} name={metric === 'accuracy' ? 'thief, ε-defended' : 'FGSM from the defended thief'} fill="var(--defended)" isAnimationActive={false} />

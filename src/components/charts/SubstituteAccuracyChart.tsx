@@ -25,7 +25,7 @@ export const SubstituteAccuracyChart = memo(function SubstituteAccuracyChart({ d
   return (
     <figure className="chart chart-thief" data-testid="thief-chart" aria-label="Thief accuracy against queries">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data.rows} margin={{ top: 8, right: 16, bottom: 24, left: 4 }}>
+        <LineChart data={data.rows} margin={{ top: 8, right: 28, bottom: 24, left: 8 }}>
           <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
           <XAxis
             dataKey="queries"
@@ -38,7 +38,7 @@ export const SubstituteAccuracyChart = memo(function SubstituteAccuracyChart({ d
             tickFormatter={(q: number) => q.toLocaleString('en-US')}
             label={{ value: 'queries the thief paid for (log scale)', position: 'insideBottom', offset: -14, fill: 'var(--muted)' }}
           />
-          <YAxis type="number" domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} tickFormatter={pct} stroke="var(--axis)" width={44} />
+          <YAxis type="number" domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} tickFormatter={pct} stroke="var(--axis)" width={52} />
           {data.defenderAccuracy !== null && (
             <ReferenceLine
               y={data.defenderAccuracy}

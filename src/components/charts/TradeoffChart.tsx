@@ -56,7 +56,7 @@ export const TradeoffChart = memo(function TradeoffChart({ groups, budget, xDoma
               ) : null;
             }}
           />
-          <Legend verticalAlign="top" height={30} wrapperStyle={{ fontSize: '0.85rem' }} />
+          <Legend verticalAlign="top" height={56} wrapperStyle={{ fontSize: '0.85rem' }} />
         </ScatterChart>
       </ResponsiveContainer>
     </figure>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 
 interface Staggered<T> {
   /** The list being handed over. */
@@ -14,7 +14,7 @@ interface Staggered<T> {
  *
  * Mounting eight small recharts at once after a 'samples' event blocked the main thread for
  * 100–480 ms (the longest task of a run, measured by `npm run bench`). Rendering one card per frame
- * keeps each task short. A slot not yet handed over keeps what it showed before (a new batch swaps in
+ * keeps each task short, and each card renders as a transition (time-sliced). A slot not yet handed over keeps what it showed before (a new batch swaps in
  * card by card instead of blanking the strip), or is `undefined` when it showed nothing: the caller draws
  * a placeholder of the same size there, so nothing shifts.
  */
@@ -31,7 +31,8 @@ export function useStaggered<T>(items: readonly T[]): (T | undefined)[] {
     let handed = 0;
     const step = () => {
       handed += 1;
-      setState((s) => (s.source === items && s.count < handed ? { ...s, count: handed } : s));
+      // A transition: React renders it in 5 ms slices, yielding to input and to the worker's events.
+      startTransition(() => setState((s) => (s.source === items && s.count < handed ? { ...s, count: handed } : s)));
       if (handed < items.length) frame = requestAnimationFrame(step);
     };
     if (items.length > 0) frame = requestAnimationFrame(step);
