@@ -2,7 +2,6 @@ import { memo, useMemo } from 'react';
 import { selectSampleStrip, type SampleCard as SampleCardData } from '../store/selectors';
 import { AnswerBars } from './charts/AnswerBars';
 import { DigitImage } from './DigitImage';
-import { useStaggered } from './hooks/useStaggered';
 import { useApp } from './storeContext';
 
 /** "What the thief sees": real queries with the defender's true answer and the defended one. */
@@ -10,8 +9,6 @@ export function ThiefView() {
   const samples = useApp((s) => s.run.samples);
   const fashion = useApp((s) => s.run.config?.dataset === 'fashion-mnist');
   const strip = useMemo(() => selectSampleStrip(samples, fashion ? FASHION : DIGITS), [samples, fashion]);
-  // One card per frame: eight charts mounted in one task were the run's longest main-thread task.
-  const shown = useStaggered(strip);
   if (strip.length === 0) return null;
   return (
     <section className="thief-view" aria-labelledby="tv-title" data-testid="thief-view">
@@ -21,21 +18,20 @@ export function ThiefView() {
         thief gets. The top class usually survives; the rest of the distribution is what the defense poisons.
       </p>
       <ul className="samples">
-        {strip.map((_, i) => (
-          <SampleCard key={i} sample={shown[i]} />
+        {strip.map((sample, i) => (
+          <SampleCard key={i} sample={sample} />
         ))}
       </ul>
     </section>
   );
 }
 
-const SampleCard = memo(function SampleCard({ sample }: { sample: SampleCardData | undefined }) {
-  if (!sample) return <li className="sample sample-pending" aria-busy="true" />;
+const SampleCard = memo(function SampleCard({ sample }: { sample: SampleCardData }) {
   return (
     <li className="sample">
       <DigitImage pixels={sample.pixels} label={sample.caption} />
       <span className="sample-caption">{sample.caption}</span>
-      <AnswerBars rows={sample.rows} domain={sample.domain} />
+      <AnswerBars geometry={sample.geometry} summary={sample.summary} />
       <span className={sample.offSimplex ? 'sample-stats off-simplex' : 'sample-stats'} data-testid="sample-stats">
         {sample.stats}
       </span>

@@ -15,7 +15,13 @@ import { createRng } from '../math/random';
 import { buildModel } from './registry';
 import { expectNoLeak } from './testing';
 import { createOptimizer, trainStep } from './training';
-import { registerWasmConv2DBackpropFilter, registerWasmConv2DBackpropInput, unregisterWasmConv2DBackpropInput } from './wasmKernels';
+import {
+  registerWasmConv2DBackpropFilter,
+  registerWasmConv2DBackpropInput,
+  registerWasmFastGather,
+  unregisterWasmConv2DBackpropInput,
+  unregisterWasmFastGather,
+} from './wasmKernels';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -699,4 +705,81 @@ describe('registry defender trained with trainStep on wasm (both gradient kernel
     // The loss must actually move, or agreement would prove nothing.
     expect(Math.abs(cpu[last] - cpu[0])).toBeGreaterThan(1e-3);
   }, 120_000);
+});
+
+describe('registerWasmFastGather', () => {
+  /** Runs f on wasm with our GatherV2, then with the stock one; returns both results' values and shapes. */
+  async function both(f: () => tf.Tensor): Promise<{ ours: { shape: number[]; values: number[] }; stock: { shape: number[]; values: number[] } }> {
+    await tf.setBackend('wasm');
+    const run = async () => {
+      const t = f();
+      const r = { shape: t.shape, values: Array.from(await t.data()) };
+      t.dispose();
+      return r;
+    };
+    try {
+      const ours = await run();
+      unregisterWasmFastGather();
+      const stock = await run();
+      return { ours, stock };
+    } finally {
+      registerWasmFastGather();
+      await tf.setBackend('cpu');
+    }
+  }
+
+  it('is registered by registerWasmConv2DBackpropFilter; unregister puts the stock kernel (and its setup) back', () => {
+    const ours = tf.getKernel(tf.GatherV2, 'wasm');
+    registerWasmFastGather();
+    expect(tf.getKernel(tf.GatherV2, 'wasm')).toBe(ours);
+    unregisterWasmFastGather();
+    const stock = tf.getKernel(tf.GatherV2, 'wasm');
+    expect(stock?.kernelFunc).not.toBe(ours?.kernelFunc);
+    expect(stock?.setupFunc).toBeTypeOf('function');
+    expect(ours?.setupFunc).toBe(stock?.setupFunc);
+    registerWasmFastGather();
+    expect(tf.getKernel(tf.GatherV2, 'wasm')?.kernelFunc).toBe(ours?.kernelFunc);
+  });
+
+  it('picks rows exactly as the stock kernel: images, short rows, int32, 2-D indices, repeats, negative axis', async () => {
+    const images = Float32Array.from({ length: 7 * 4 * 4 * 1 }, (_, i) => i * 0.5 - 3);
+    const pick = Int32Array.of(6, 0, 3, 3, 1);
+    const cases: [string, () => tf.Tensor][] = [
+      ['rows of a 4-D image batch', () => tf.gather(tf.tensor4d(images, [7, 4, 4, 1]), tf.tensor1d(pick, 'int32'))],
+      ['short rows (10 targets)', () => tf.gather(tf.tensor2d(images.slice(0, 70), [7, 10]), tf.tensor1d(pick, 'int32'))],
+      ['single values (a flat view)', () => tf.gather(tf.tensor2d(images.slice(0, 7), [7, 1]), tf.tensor1d(pick, 'int32'))],
+      ['a 1-D tensor', () => tf.gather(tf.tensor1d(images.slice(0, 7)), tf.tensor1d(pick, 'int32'))],
+      ['int32 values', () => tf.gather(tf.tensor2d(Int32Array.from({ length: 28 }, (_, i) => i - 9), [7, 4], 'int32'), tf.tensor1d(pick, 'int32'))],
+      ['2-D indices', () => tf.gather(tf.tensor2d(images.slice(0, 70), [7, 10]), tf.tensor2d(Int32Array.of(1, 2, 5, 0), [2, 2], 'int32'))],
+      ['axis −2 of a 2-D tensor', () => tf.gather(tf.tensor2d(images.slice(0, 70), [7, 10]), tf.tensor1d(pick, 'int32'), -2)],
+      ['axis 1 (stock path)', () => tf.gather(tf.tensor2d(images.slice(0, 70), [7, 10]), tf.tensor1d(Int32Array.of(9, 0, 4), 'int32'), 1)],
+      ['no indices', () => tf.gather(tf.tensor2d(images.slice(0, 70), [7, 10]), tf.tensor1d(new Int32Array(0), 'int32'))],
+    ];
+    for (const [name, f] of cases) {
+      const { ours, stock } = await both(() => tf.tidy(f));
+      expect(ours, name).toEqual(stock);
+    }
+    // Hand-checked: rows 6, 0 and 3 of the 7 × 10 table i · 0.5 − 3.
+    const { ours } = await both(() => tf.tidy(() => tf.gather(tf.tensor2d(images.slice(0, 70), [7, 10]), tf.tensor1d(Int32Array.of(6, 0), 'int32'))));
+    expect(ours.shape).toEqual([2, 10]);
+    expect(ours.values.slice(0, 2)).toEqual([60 * 0.5 - 3, 61 * 0.5 - 3]);
+    expect(ours.values.slice(10, 12)).toEqual([-3, -2.5]);
+  });
+
+  it('throws on an index out of range, like the stock kernel, and leaks nothing', async () => {
+    await tf.setBackend('wasm');
+    try {
+      const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+      await expectNoLeak(async () => {
+        expect(() => tf.tidy(() => tf.gather(x, tf.tensor1d([2], 'int32')))).toThrow(/index value 2 is not in \[0, 1\]/);
+        expect(() => tf.tidy(() => tf.gather(x, tf.tensor1d([-1], 'int32')))).toThrow(/index value -1/);
+        const y = tf.tidy(() => tf.gather(x, tf.tensor1d([1, 1, 0], 'int32')));
+        expect(Array.from(await y.data())).toEqual([3, 4, 3, 4, 1, 2]);
+        y.dispose();
+      });
+      x.dispose();
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
 });

@@ -106,10 +106,59 @@ export interface AnswerBarRow {
   defended: number;
 }
 
+/** One bar of a sample card's answer glyph, in the glyph's own units (ANSWER_BARS_BOX). */
+export interface AnswerBarRect {
+  kind: 'original' | 'defended';
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The answer glyph's drawing box (stretched to the card's width; the class labels sit below it in HTML). */
+export const ANSWER_BARS_BOX = { width: 200, height: 56, top: 2 } as const;
+
+export interface AnswerBarsGeometry {
+  bars: AnswerBarRect[];
+  labels: string[];
+  /** y of the value 0 (above the bottom of the plot when an answer dips below 0). */
+  zeroY: number;
+}
+
+/**
+ * Where each bar of a sample card's answer glyph goes: per class, the true probability then the
+ * defended one, side by side in a slot of width/K (15% of it left as the gap between classes),
+ * on one y scale from domain[0] (≤ 0) to domain[1]; a negative entry (raw ε answers) hangs below
+ * the zero line.
+ */
+export function answerBarsGeometry(rows: AnswerBarRow[], domain: [number, number]): AnswerBarsGeometry {
+  const { width, height, top } = ANSWER_BARS_BOX;
+  const plot = height - top;
+  const [lo, hi] = domain;
+  const y = (v: number) => top + (1 - (v - lo) / (hi - lo || 1)) * plot;
+  const zeroY = y(0);
+  const slot = width / Math.max(1, rows.length);
+  const barWidth = (slot * 0.85) / 2;
+  const bars: AnswerBarRect[] = [];
+  rows.forEach((row, j) => {
+    const left = j * slot + slot * 0.075;
+    (['original', 'defended'] as const).forEach((kind, i) => {
+      const v = Math.min(hi, Math.max(lo, row[kind]));
+      const yv = y(v);
+      bars.push({ kind, x: left + i * barWidth, y: Math.min(yv, zeroY), width: barWidth, height: Math.abs(zeroY - yv) });
+    });
+  });
+  return { bars, labels: rows.map((row) => row.label), zeroY };
+}
+
 export interface SampleCard {
   pixels: number[];
   caption: string;
   rows: AnswerBarRow[];
+  /** The answer glyph's bars (answerBarsGeometry). */
+  geometry: AnswerBarsGeometry;
+  /** The two answers' top classes in words, for screen readers. */
+  summary: string;
   /** Shared y range of both answers (raw ε answers may dip below 0). */
   domain: [number, number];
   /** "Σ 1.000 · min 0.000 (· n rounds)": the defended answer as a distribution. */
@@ -128,11 +177,16 @@ export function selectSampleStrip(samples: SampleAnswer[], classNames: readonly 
     // Bars are labelled by class index: first letters are ambiguous (T-shirt / Trouser).
     const rows = s.original.map((p, j) => ({ label: String(j), original: p, defended: s.defended[j] }));
     const min = Math.min(0, ...s.defended);
+    const domain: [number, number] = [min, 1];
+    const top = (p: number[]) => p.reduce((best, v, j) => (v > p[best] ? j : best), 0);
+    const [t, d] = [top(s.original), top(s.defended)];
     return {
       pixels: s.pixels,
       caption: s.label >= 0 ? `true: ${classNames[s.label] ?? s.label}` : 'random noise',
       rows,
-      domain: [min, 1] as [number, number],
+      geometry: answerBarsGeometry(rows, domain),
+      summary: `The defender's answer: ${classNames[t] ?? t} at ${Math.round(s.original[t] * 100)}%; the thief gets: ${classNames[d] ?? d} at ${Math.round(s.defended[d] * 100)}%`,
+      domain,
       // What this one answer looks like as a distribution (raw ε answers leave the simplex).
       stats: `Σ ${s.defendedSum.toFixed(3)} · min ${s.defendedMin.toFixed(3)}${s.centeringRounds !== null ? ` · ${s.centeringRounds} round${s.centeringRounds === 1 ? '' : 's'}` : ''}`,
       offSimplex: s.defendedMin < 0 || Math.abs(s.defendedSum - 1) > 1e-3,

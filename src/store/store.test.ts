@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
 import { runEngine, type WorkerLike } from './engineBridge';
-import { formatDuration, selectEpsilonQuery, selectReverseSigmoidChart, selectSampleStrip, selectThiefChart } from './selectors';
+import { answerBarsGeometry, formatDuration, selectEpsilonQuery, selectReverseSigmoidChart, selectSampleStrip, selectThiefChart } from './selectors';
 import { syncUrl, URL_WRITE_DELAY_MS, type UrlEnv } from './urlSync';
 import { DEFAULT_PARAMS } from '../params/schema';
 import type { Command, EngineEvent } from '../engine/protocol';
@@ -237,6 +237,37 @@ describe('sample strip selector', () => {
     expect(cards[1].stats).toBe('Σ 1.000 · min 0.100');
     expect(cards[1].offSimplex).toBe(false);
     expect(selectSampleStrip(samples, names)).toBe(cards);
+    expect(cards[0].summary).toBe("The defender's answer: 3 at 100%; the thief gets: 3 at 40%");
+    expect(cards[0].geometry.bars).toHaveLength(20);
+  });
+
+  it('places the answer glyph\'s bars by hand-derived geometry (200 × 56 box, top 2)', () => {
+    // Two classes: slot 100, gap 7.5 on each side, bars 42.5 wide; y(v) = 2 + (1 − v) · 54 on [0, 1].
+    const g = answerBarsGeometry(
+      [
+        { label: '0', original: 1, defended: 0.5 },
+        { label: '1', original: 0, defended: 0.25 },
+      ],
+      [0, 1],
+    );
+    expect(g.zeroY).toBe(56);
+    expect(g.labels).toEqual(['0', '1']);
+    expect(g.bars).toEqual([
+      { kind: 'original', x: 7.5, y: 2, width: 42.5, height: 54 },
+      { kind: 'defended', x: 50, y: 29, width: 42.5, height: 27 },
+      { kind: 'original', x: 107.5, y: 56, width: 42.5, height: 0 },
+      { kind: 'defended', x: 150, y: 42.5, width: 42.5, height: 13.5 },
+    ]);
+    // A raw ε answer below 0: on [−0.1, 1] zero sits at 2 + (1 − 0.1/1.1) · 54 and −0.1 hangs down to 56.
+    const raw = answerBarsGeometry([{ label: '0', original: 0.5, defended: -0.1 }], [-0.1, 1]);
+    expect(raw.zeroY).toBeCloseTo(2 + (1 - 0.1 / 1.1) * 54, 12);
+    const hanging = raw.bars[1];
+    expect(hanging.y).toBeCloseTo(raw.zeroY, 12);
+    expect(hanging.y + hanging.height).toBeCloseTo(56, 12);
+    // Values outside the domain are clipped to it, never drawn outside the box.
+    const clipped = answerBarsGeometry([{ label: '0', original: 1.5, defended: -1 }], [0, 1]);
+    expect(clipped.bars[0]).toMatchObject({ y: 2, height: 54 });
+    expect(clipped.bars[1]).toMatchObject({ y: 56, height: 0 });
   });
 });
 

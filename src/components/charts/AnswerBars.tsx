@@ -1,29 +1,31 @@
 import { memo } from 'react';
-import { Bar, BarChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import type { AnswerBarRow } from '../../store/selectors';
+import { ANSWER_BARS_BOX, type AnswerBarsGeometry } from '../../store/selectors';
 
 /**
- * The size the last card's container measured. All cards of the strip are one size, so a new card
- * starts at it: ResponsiveContainer then draws the chart once instead of twice (an empty first render,
- * then another after measuring), which halved a card's mount (22–43 → 11–27 ms in the run's trace).
+ * One query's answer per class: the defender's true probabilities beside the defended ones, as a
+ * small SVG glyph whose geometry the selector computes (answerBarsGeometry), class labels below.
+ *
+ * The one chart of the app not drawn with recharts, on purpose: the strip mounts 8 of these right
+ * when the first answers arrive, and a recharts BarChart (its own store, a ResizeObserver, two
+ * renders) took 25–60 ms per card on this 2-core machine, and up to 190 ms for the first card while a
+ * software-GPU worker shared the CPU: the run's longest main-thread tasks. This glyph renders in well
+ * under a millisecond. Every chart with axes, tooltips or a legend is recharts.
  */
-let lastSize: { width: number; height: number } | undefined;
-const remember = (width: number, height: number) => {
-  if (width > 0 && height > 0) lastSize = { width: Math.round(width), height: Math.round(height) };
-};
-
-/** One query's answer per class: the defender's true probabilities beside the defended ones. */
-export const AnswerBars = memo(function AnswerBars({ rows, domain }: { rows: AnswerBarRow[]; domain: [number, number] }) {
+export const AnswerBars = memo(function AnswerBars({ geometry, summary }: { geometry: AnswerBarsGeometry; summary: string }) {
+  const { width, height } = ANSWER_BARS_BOX;
   return (
-    <div className="answer-bars">
-      <ResponsiveContainer width="100%" height="100%" initialDimension={lastSize} onResize={remember}>
-        <BarChart data={rows} margin={{ top: 2, right: 2, bottom: 0, left: 2 }} barGap={0} barCategoryGap="15%">
-          <XAxis dataKey="label" tick={{ fontSize: 10 }} interval={0} tickLine={false} stroke="var(--axis)" height={14} />
-          <YAxis hide domain={domain} />
-          <Bar dataKey="original" name="true answer" fill="var(--accent)" isAnimationActive={false} />
-          <Bar dataKey="defended" name="defended answer" fill="var(--defended)" isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
+    <div className="answer-bars" role="img" aria-label={summary}>
+      <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" aria-hidden="true">
+        {geometry.bars.map((b, i) => (
+          <rect key={i} className={`answer-bar-${b.kind}`} x={b.x} y={b.y} width={b.width} height={b.height} />
+        ))}
+        <line className="answer-zero" x1={0} x2={width} y1={geometry.zeroY} y2={geometry.zeroY} />
+      </svg>
+      <div className="answer-labels" aria-hidden="true">
+        {geometry.labels.map((label) => (
+          <span key={label}>{label}</span>
+        ))}
+      </div>
     </div>
   );
 });

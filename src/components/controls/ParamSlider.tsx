@@ -1,13 +1,14 @@
-import { useId, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import { PARAMS, accessibleName, type NumberParamKey, type NumberParamSpec } from '../../params/schema';
 import { useApp } from '../storeContext';
 
 /**
  * A labelled slider with a number box and a reset-to-default button, all driven by the
  * parameter's schema entry (range, step, help, default). Keyboard: arrows/PageUp/PageDown/
- * Home/End on the slider; typing in the box commits on Enter or blur.
+ * Home/End on the slider; typing in the box commits on Enter or blur. Memoised: it reads its value
+ * from the store, so a parent's re-render (a run starting) skips it.
  */
-export function ParamSlider({ param }: { param: NumberParamKey }) {
+export const ParamSlider = memo(function ParamSlider({ param }: { param: NumberParamKey }) {
   const spec: NumberParamSpec = PARAMS[param];
   const value = useApp((s) => s.params[param]);
   const setNumber = useApp((s) => s.setNumber);
@@ -72,4 +73,4 @@ export function ParamSlider({ param }: { param: NumberParamKey }) {
       </p>
     </div>
   );
-}
+});
