@@ -74,6 +74,13 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   expect(await page.locator('.samples .answer-bars rect').count()).toBe(8 * 20);
   await expect(page.locator('.samples .answer-bars').first()).toHaveAttribute('aria-label', /^The defender's answer: \d at \d+%; the thief gets: \d at \d+%$/);
   for (const text of await page.getByTestId('sample-stats').allTextContents()) expect(text).toMatch(/^Σ 1\.000 · min 0\.\d{3}$/);
+  // The tooltip is mounted while the pointer is on the chart: hover the last budget step and read it.
+  const chart = page.getByTestId('thief-chart');
+  const box = await chart.locator('.recharts-cartesian-grid').boundingBox();
+  if (!box) throw new Error('no chart grid');
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+  await expect(chart.locator('.recharts-tooltip-wrapper')).toContainText('1,200 queries');
+  await page.mouse.move(0, 0);
   // 1,200 queries at the default $1.50 per 1,000.
   await expect(page.getByTestId('query-bill')).toContainText("1,200 queries answered · the thief's bill: $1.80");
 
