@@ -64,10 +64,34 @@ function runWasmKernel(name: string, inputs: NamedTensorInfoMap, attrs: NamedAtt
 }
 
 /**
- * The Conv2DBackpropInput registration we replaced (tfjs-backend-wasm's own), kept to delegate to
- * and to put back. Null while ours is not registered.
+ * One of our kernels swapped in over tfjs-backend-wasm's own: `register` keeps the stock registration
+ * (to delegate to, and to put back) and installs `fast` with the stock kernel's setupFunc;
+ * `unregister` puts the stock one back. Both are idempotent and do nothing when the stock kernel is
+ * not registered (tfjs-backend-wasm not imported).
  */
-let stockBackpropInput: KernelConfig | null = null;
+function kernelSwap(name: string, fast: KernelFunc): { register(): void; unregister(): void; stock(): KernelConfig | null } {
+  let stock: KernelConfig | null = null;
+  return {
+    register() {
+      const current = tf.getKernel(name, BACKEND);
+      if (current == null || current.kernelFunc === fast) return;
+      stock = current;
+      tf.unregisterKernel(name, BACKEND);
+      tf.registerKernel({ ...current, kernelFunc: fast });
+    },
+    unregister() {
+      const current = tf.getKernel(name, BACKEND);
+      if (current == null || current.kernelFunc !== fast || stock == null) return;
+      tf.unregisterKernel(name, BACKEND);
+      tf.registerKernel(stock);
+      stock = null;
+    },
+    stock: () => stock,
+  };
+}
+
+/** Our Conv2DBackpropInput, and the stock one it replaced (kept to delegate to and to put back). */
+const backpropInputSwap = kernelSwap(tf.Conv2DBackpropInput, (args) => fastBackpropInputKernel(args));
 
 /**
  * Replaces the 'wasm' backend's `Conv2DBackpropInput` with one that, for stride 1, computes dx as
@@ -83,11 +107,7 @@ let stockBackpropInput: KernelConfig | null = null;
  * the replacement carries the stock kernel's setupFunc, which the engine runs at initialisation.
  */
 export function registerWasmConv2DBackpropInput(): void {
-  const current = tf.getKernel(tf.Conv2DBackpropInput, BACKEND);
-  if (current == null || current.kernelFunc === fastBackpropInputKernel) return;
-  stockBackpropInput = current;
-  tf.unregisterKernel(tf.Conv2DBackpropInput, BACKEND);
-  tf.registerKernel({ ...current, kernelFunc: fastBackpropInputKernel });
+  backpropInputSwap.register();
 }
 
 /**
@@ -95,20 +115,17 @@ export function registerWasmConv2DBackpropInput(): void {
  * Does nothing unless registerWasmConv2DBackpropInput's kernel is the registered one.
  */
 export function unregisterWasmConv2DBackpropInput(): void {
-  const current = tf.getKernel(tf.Conv2DBackpropInput, BACKEND);
-  if (current == null || current.kernelFunc !== fastBackpropInputKernel || stockBackpropInput == null) return;
-  tf.unregisterKernel(tf.Conv2DBackpropInput, BACKEND);
-  tf.registerKernel(stockBackpropInput);
-  stockBackpropInput = null;
+  backpropInputSwap.unregister();
 }
 
 const fastBackpropInputKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const out = conv2DBackpropInputWasm(inputs, backend as KernelBackend, attrs ?? {});
   if (out != null) return out;
-  if (stockBackpropInput == null) {
+  const stock = backpropInputSwap.stock();
+  if (stock == null) {
     throw unsupported('the stock kernel to fall back on is gone', 'Conv2DBackpropInput (registerWasmConv2DBackpropInput)');
   }
-  return stockBackpropInput.kernelFunc({ inputs, backend, attrs });
+  return stock.kernelFunc({ inputs, backend, attrs });
 };
 
 /**
@@ -296,8 +313,8 @@ function conv2DBackpropFilterWasm(inputs: NamedTensorInfoMap, backend: KernelBac
   }
 }
 
-/** The GatherV2 registration we replaced (tfjs-backend-wasm's own). Null while ours is not registered. */
-let stockGather: KernelConfig | null = null;
+/** Our GatherV2, and the stock one it replaced. */
+const gatherSwap = kernelSwap(tf.GatherV2, (args) => fastGatherKernel(args));
 
 /** The slice of tfjs-backend-wasm's BackendWasm this kernel uses (public methods of that class). */
 interface WasmHeapBackend {
@@ -316,20 +333,12 @@ interface WasmHeapBackend {
  * kernel's error. Same setup as registerWasmConv2DBackpropInput: idempotent, before or after init.
  */
 export function registerWasmFastGather(): void {
-  const current = tf.getKernel(tf.GatherV2, BACKEND);
-  if (current == null || current.kernelFunc === fastGatherKernel) return;
-  stockGather = current;
-  tf.unregisterKernel(tf.GatherV2, BACKEND);
-  tf.registerKernel({ ...current, kernelFunc: fastGatherKernel });
+  gatherSwap.register();
 }
 
 /** Puts tfjs-backend-wasm's own `GatherV2` back (benchmarks and tests compare the two). */
 export function unregisterWasmFastGather(): void {
-  const current = tf.getKernel(tf.GatherV2, BACKEND);
-  if (current == null || current.kernelFunc !== fastGatherKernel || stockGather == null) return;
-  tf.unregisterKernel(tf.GatherV2, BACKEND);
-  tf.registerKernel(stockGather);
-  stockGather = null;
+  gatherSwap.unregister();
 }
 
 const fastGatherKernel: KernelFunc = (args) => {
@@ -341,8 +350,9 @@ const fastGatherKernel: KernelFunc = (args) => {
   const rank = x.shape.length;
   const fast = rank >= 1 && (axis === 0 || axis === -rank) && batchDims === 0 && (x.dtype === 'float32' || x.dtype === 'int32') && indices.dtype === 'int32';
   if (!fast) {
-    if (stockGather == null) throw unsupported('the stock kernel to fall back on is gone', 'GatherV2 (registerWasmFastGather)');
-    return stockGather.kernelFunc(args);
+    const stock = gatherSwap.stock();
+    if (stock == null) throw unsupported('the stock kernel to fall back on is gone', 'GatherV2 (registerWasmFastGather)');
+    return stock.kernelFunc(args);
   }
   const heap = backend as unknown as WasmHeapBackend;
   const rows = x.shape[0];
