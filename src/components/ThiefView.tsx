@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo } from 'react';
 import { selectSampleStrip, type SampleCard as SampleCardData } from '../store/selectors';
 import { AnswerBars } from './charts/AnswerBars';
 import { DigitImage } from './DigitImage';
@@ -8,7 +8,8 @@ import { useApp } from './storeContext';
 export function ThiefView() {
   const samples = useApp((s) => s.run.samples);
   const fashion = useApp((s) => s.run.config?.dataset === 'fashion-mnist');
-  const strip = useMemo(() => selectSampleStrip(samples, fashion ? FASHION : DIGITS), [samples, fashion]);
+  // selectSampleStrip memoises per samples array and class-name list: no useMemo needed.
+  const strip = selectSampleStrip(samples, fashion ? FASHION : DIGITS);
   if (strip.length === 0) return null;
   return (
     <section className="thief-view" aria-labelledby="tv-title" data-testid="thief-view">
