@@ -120,6 +120,50 @@ test('stop cancels a run, and a new run starts cleanly after it', async ({ page 
   expect(lab.consoleErrors).toEqual([]);
 });
 
+test('pause holds the run between steps, resume finishes it, reset clears it: all from the keyboard', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open(SMALL_RUN);
+  await lab.waitForBackend();
+  const status = page.getByTestId('run-status');
+  const pause = page.getByRole('button', { name: 'Pause' });
+  await expect(pause).toBeDisabled(); // nothing to pause yet
+  await page.getByRole('button', { name: 'Run the theft' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(status).toHaveAttribute('data-status', 'running');
+  await expect.poll(() => lab.thiefPoints('undefended'), { timeout: 90_000 }).toBeGreaterThanOrEqual(2);
+  await pause.focus();
+  await page.keyboard.press('Space');
+  const resume = page.getByRole('button', { name: 'Resume' });
+  await expect(resume).toHaveAttribute('aria-pressed', 'true');
+  await expect(status).toContainText('Paused:');
+  await expect(status).toContainText('press Resume to go on');
+  // Held: over 3 s neither the curve nor the progress bar moves (a step takes ~20–100 ms here).
+  await page.waitForTimeout(500); // the step in flight when the pause arrived
+  const held = async () => ({
+    points: await lab.thiefPoints('undefended'),
+    progress: await status.locator('progress').getAttribute('value'),
+  });
+  const atPause = await held();
+  await page.waitForTimeout(3000);
+  expect(await held()).toEqual(atPause);
+  expect(atPause.points).toBeLessThan(4);
+  await expect(status).toHaveAttribute('data-status', 'running');
+
+  await resume.focus();
+  await page.keyboard.press('Enter');
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  expect(await lab.thiefPoints('undefended')).toBe(4);
+  await expect(status).toContainText(/Finished in/);
+
+  const reset = page.getByRole('button', { name: 'Reset', exact: true });
+  await reset.focus();
+  await page.keyboard.press('Space');
+  await expect(status).toHaveAttribute('data-status', 'idle');
+  expect(await lab.thiefPoints('undefended')).toBe(0);
+  await expect(page.getByRole('button', { name: 'Run the theft' })).toBeEnabled();
+  expect(lab.consoleErrors).toEqual([]);
+});
+
 test('the ε explainer: a real query, redrawn on the page as ε moves', async ({ page }) => {
   const lab = new LabPage(page);
   await lab.open('#v=1&def=epsilon&eps=0.01');

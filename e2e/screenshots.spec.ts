@@ -32,6 +32,22 @@ test('a finished run at 1280×720', async ({ page }) => {
   await page.screenshot({ path: 'docs/screenshot-thief-view.png' });
 });
 
+test('a paused run at 1280×720 (the run buttons and the held status)', async ({ page }) => {
+  test.setTimeout(180_000);
+  const lab = new LabPage(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await lab.open('#v=1&budget=4800&eval=500');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  await expect.poll(() => lab.thiefPoints('undefended'), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('run-status')).toContainText('Paused:');
+  await page.waitForTimeout(500);
+  await page.getByTestId('run-status').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await page.screenshot({ path: 'docs/screenshot-paused.png' });
+  await page.getByRole('button', { name: 'Stop' }).click();
+});
+
 test('the drawing pad after a finished small run, at 1280×720', async ({ page }) => {
   test.setTimeout(180_000);
   const lab = new LabPage(page);

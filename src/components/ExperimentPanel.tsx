@@ -104,6 +104,7 @@ export function ExperimentPanel() {
             <ParamSlider param="price" />
             <ParamSlider param="seed" />
             <EnumSelect param="calibrate" disabled={running} />
+            <ResetAllButton disabled={running} />
           </details>
           <RunButtons />
           <RunStatus />
@@ -121,19 +122,41 @@ export function ExperimentPanel() {
   );
 }
 
+/** Run, pause/resume, stop and reset: native buttons, so Tab, Enter and Space work. */
 function RunButtons() {
   const status = useApp((s) => s.run.status);
+  const paused = useApp((s) => s.run.paused);
   const engineReady = useApp((s) => s.engine.state === 'ready');
   const startRun = useApp((s) => s.startRun);
   const stopRun = useApp((s) => s.stopRun);
+  const pauseRun = useApp((s) => s.pauseRun);
+  const resumeRun = useApp((s) => s.resumeRun);
+  const resetRun = useApp((s) => s.resetRun);
   const running = status === 'running';
   return (
-    <div className="run-buttons">
+    <div className="run-buttons" role="group" aria-label="Run controls">
       <button type="button" className="primary" onClick={() => startRun()} disabled={!engineReady || running}>
         {status === 'idle' ? 'Run the theft' : 'Run again'}
       </button>
-      <button type="button" onClick={stopRun} disabled={!running}>
+      <button
+        type="button"
+        onClick={paused ? resumeRun : pauseRun}
+        disabled={!running}
+        aria-pressed={paused}
+        title={paused ? 'Go on from where the run stopped' : 'Hold the run after the current training step'}
+      >
+        {paused ? 'Resume' : 'Pause'}
+      </button>
+      <button type="button" onClick={stopRun} disabled={!running} title="End the run here and keep its results">
         Stop
+      </button>
+      <button
+        type="button"
+        onClick={resetRun}
+        disabled={status === 'idle'}
+        title="Stop any run and clear its results (the settings stay)"
+      >
+        Reset
       </button>
     </div>
   );
@@ -142,6 +165,7 @@ function RunButtons() {
 /** Phase, progress with ETA, the outcome, the bill and the defender line. */
 function RunStatus() {
   const status = useApp((s) => s.run.status);
+  const paused = useApp((s) => s.run.paused);
   const phase = useApp((s) => s.run.phase);
   const progress = useApp((s) => s.run.progress);
   const wallMs = useApp((s) => s.run.summary?.wallMs ?? null);
@@ -153,13 +177,18 @@ function RunStatus() {
     <div className="run-status" data-testid="run-status" data-status={status} aria-live="polite">
       {running && (
         <>
-          <strong>{phase ? PHASE_LABEL[phase] : 'Starting…'}</strong>
+          <strong>
+            {paused && 'Paused: '}
+            {phase ? PHASE_LABEL[phase] : 'Starting…'}
+          </strong>
           {progress && progress.total > 0 && (
             <>
               <progress max={progress.total} value={progress.done} aria-label="Progress of this phase" />
               <span className="eta">
                 {Math.round((100 * progress.done) / progress.total)}%
-                {progress.etaMs !== null && ` · about ${formatDuration(progress.etaMs)} left`}
+                {paused
+                  ? ' · press Resume to go on'
+                  : progress.etaMs !== null && ` · about ${formatDuration(progress.etaMs)} left`}
               </span>
             </>
           )}
@@ -189,6 +218,15 @@ function RunStatus() {
         </p>
       )}
     </div>
+  );
+}
+
+function ResetAllButton({ disabled }: { disabled: boolean }) {
+  const resetAllParams = useApp((s) => s.resetAllParams);
+  return (
+    <button type="button" className="link-button" onClick={resetAllParams} disabled={disabled}>
+      Reset all settings to the papers’ defaults
+    </button>
   );
 }
 

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { loadRealDataset, sliceDataset } from '../data/testing';
 import type { Dataset } from '../data/load';
@@ -8,6 +8,7 @@ import { memoryStore } from './defenderProvider';
 import { useWasmBackendInNode } from '../models/testing';
 import { CancelledError, runExperiment, type RunContext } from './experiment';
 import { cleanAnswers } from './queries';
+import { createPauseGate, pausableYield } from './pauseGate';
 import type { CurvePoint, EngineEvent, ExperimentConfig } from './protocol';
 
 // Small slices of real MNIST on the WASM backend in Node (CPU only, no GPU): the defender (the real
@@ -99,6 +100,59 @@ describe('runExperiment on real MNIST slices (WASM backend, Node)', () => {
     expect(again.defenderAccuracy).toBe(first.defenderAccuracy);
     expect(points(ctx.events)).toEqual(points(firstEvents));
     expect(again.fgsm).toEqual(first.fgsm);
+  });
+
+  it('a pause holds the run between steps; resumed, it ends with the same numbers and a wall time without the pause', async () => {
+    const gate = createPauseGate();
+    let clock = 0; // ms; only the run's own calls move it
+    let pausedTicks = 0;
+    const base = context();
+    const ctx = context({
+      now: () => gate.activeMs((clock += 10)),
+      yieldNow: pausableYield(gate, () => false, () => new Promise((r) => setTimeout(r, 0))),
+      emit: (e) => {
+        base.events.push(e);
+        // Pause right after the first curve point, as a student would mid-run.
+        if (e.type === 'point' && e.point.queries === 150) gate.pause(clock);
+      },
+    });
+    const running = runExperiment(CONFIG, ctx);
+    // While paused: the run makes no progress (no events) over many turns of the event loop.
+    await vi.waitFor(() => expect(gate.paused).toBe(true), { timeout: 60_000 });
+    // The pause takes hold at the next checkpoint (within one step); from then on nothing moves.
+    await new Promise((r) => setTimeout(r, 50));
+    const heldAt = base.events.length;
+    for (; pausedTicks < 20; pausedTicks++) await new Promise((r) => setTimeout(r, 5));
+    expect(base.events.length).toBe(heldAt);
+    expect(points(base.events)).toHaveLength(1);
+    clock += 60_000; // a minute on the wall clock while paused
+    gate.resume(clock);
+    const summary = await running;
+    expect(points(base.events)).toEqual(points(firstEvents));
+    expect(summary.fgsm).toEqual(first.fgsm);
+    // The paused minute is not in the run's time.
+    expect(summary.wallMs).toBeLessThan(60_000);
+    expect(gate.pausedMs(clock)).toBe(60_000);
+  });
+
+  it('a stop while paused ends the run at once and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const gate = createPauseGate();
+    let cancelled = false;
+    const ctx = context({
+      isCancelled: () => cancelled,
+      yieldNow: pausableYield(gate, () => cancelled, () => new Promise((r) => setTimeout(r, 0))),
+      emit: (e) => {
+        if (e.type === 'point') gate.pause(0);
+      },
+    });
+    const running = runExperiment(CONFIG, ctx);
+    await vi.waitFor(() => expect(gate.paused).toBe(true), { timeout: 60_000 });
+    await new Promise((r) => setTimeout(r, 20));
+    cancelled = true;
+    gate.wake();
+    await expect(running).rejects.toBeInstanceOf(CancelledError);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('"retrain" ignores the cached defender and trains a fresh one', async () => {

@@ -103,6 +103,9 @@ export type Command =
     }
   | { type: 'start'; runId: number; config: ExperimentConfig; /** Ignore cached and shipped weights. */ retrainDefender?: boolean }
   | { type: 'stop'; runId: number }
+  /** Hold the run at its next checkpoint (between training steps) until `resume`; `stop` still works. */
+  | { type: 'pause'; runId: number }
+  | { type: 'resume'; runId: number }
   | { type: 'bench'; runId: number; models: string[]; batch: number; maxSteps: number; maxMs: number }
   /** Overhead against the limit (npm run bench): engine loop vs bare tfjs loop, and a large matmul. */
   | { type: 'limits'; runId: number; cases: { model: string; shift: number }[]; batch: number; maxSteps: number; maxMs: number; matmulSize: number }
@@ -214,6 +217,8 @@ export type EngineEvent =
   | { type: 'phase'; runId: number; phase: Phase; detail: string }
   | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; etaMs: number | null }
   | { type: 'defender'; runId: number; source: DefenderSource; testAccuracy: number }
+  /** The engine took a pause or resume command (the run holds from its next checkpoint on). */
+  | { type: 'paused'; runId: number; paused: boolean }
   | { type: 'point'; runId: number; point: CurvePoint }
   | { type: 'samples'; runId: number; samples: SampleAnswer[] }
   | { type: 'done'; runId: number; summary: RunSummary }

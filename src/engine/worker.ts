@@ -18,6 +18,7 @@ import { NoDefenderError, PadClassifier, snapshotThieves, testImage, type ThiefS
 import { defenderKey } from './defenderProvider';
 import { createYield } from './yieldNow';
 import { createGramCache } from './gramCache';
+import { createPauseGate, pausableYield, type PauseGate } from './pauseGate';
 
 const scope = self as unknown as {
   postMessage(event: EngineEvent): void;
@@ -39,6 +40,8 @@ const store: ModelStore = typeof indexedDB === 'undefined' ? memoryStore() : ind
 interface ActiveRun {
   runId: number;
   cancelled: boolean;
+  /** Pause/resume: the run holds at its next checkpoint (between training steps). */
+  gate: PauseGate;
   finished: Promise<void>;
 }
 let active: ActiveRun | null = null;
@@ -86,6 +89,7 @@ function dataset(id: DatasetId, runId: number): Promise<Dataset> {
 async function start(runId: number, rawConfig: unknown, retrainDefender: boolean): Promise<void> {
   if (active) {
     active.cancelled = true;
+    active.gate.wake();
     await active.finished;
   }
   const parsed = paramsSchema.safeParse(rawConfig);
@@ -94,7 +98,7 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
     return;
   }
   const config: ExperimentConfig = parsed.data;
-  const run: ActiveRun = { runId, cancelled: false, finished: Promise.resolve() };
+  const run: ActiveRun = { runId, cancelled: false, gate: createPauseGate(), finished: Promise.resolve() };
   active = run;
   run.finished = (async () => {
     const backend = await initialised;
@@ -120,12 +124,18 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
         retrainDefender,
         emit: post,
         isCancelled: () => run.cancelled,
-        // The pad's requests are answered at the run's checkpoints, never in the middle of a step.
-        yieldNow: async () => {
-          await yieldNow();
-          if (padPending) await drainPad();
-        },
-        now: () => performance.now(),
+        // The pad's requests are answered at the run's checkpoints, never in the middle of a step,
+        // and while the run is paused (a pad request wakes the paused checkpoint).
+        yieldNow: pausableYield(
+          run.gate,
+          () => run.cancelled,
+          yieldNow,
+          async () => {
+            if (padPending) await drainPad();
+          },
+        ),
+        // The run's clock stands still while paused: ETAs and the wall time count working time only.
+        now: () => run.gate.activeMs(performance.now()),
         gramCache,
         onThieves: async (t) => {
           thieves = await snapshotThieves(runId, t);
@@ -180,6 +190,7 @@ function padClassifier(): PadClassifier {
 function requestClassify(cmd: ClassifyCommand): void {
   padPending = cmd;
   if (!active) void drainPad();
+  else if (active.gate.paused) active.gate.wake();
 }
 
 /** Answers the waiting request(s); resolves when none is left. Never two loops at once. */
@@ -238,8 +249,19 @@ async function handle(cmd: Command): Promise<void> {
       await start(cmd.runId, cmd.config, cmd.retrainDefender ?? false);
       return;
     case 'stop':
-      if (active && active.runId === cmd.runId) active.cancelled = true;
+      if (active && active.runId === cmd.runId) {
+        active.cancelled = true;
+        active.gate.wake();
+      }
       return;
+    case 'pause':
+    case 'resume': {
+      if (!active || active.runId !== cmd.runId) return;
+      const now = performance.now();
+      const changed = cmd.type === 'pause' ? active.gate.pause(now) : active.gate.resume(now);
+      if (changed) post({ type: 'paused', runId: cmd.runId, paused: active.gate.paused });
+      return;
+    }
     case 'bench': {
       const backend = await initialised;
       if (!backend) return;

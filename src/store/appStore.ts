@@ -49,6 +49,8 @@ export interface CurveRow {
 export interface RunState {
   runId: number;
   status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  /** A running run held between steps (status stays 'running': its settings are still locked). */
+  paused: boolean;
   phase: Phase | null;
   phaseDetail: string;
   progress: { phase: Phase; done: number; total: number; etaMs: number | null } | null;
@@ -65,6 +67,7 @@ export interface RunState {
 export const IDLE_RUN: RunState = {
   runId: 0,
   status: 'idle',
+  paused: false,
   phase: null,
   phaseDetail: '',
   progress: null,
@@ -123,6 +126,13 @@ export interface AppState {
    */
   startRun(opts?: { retrainDefender?: boolean; config?: Params }): number | null;
   stopRun(): void;
+  /** Hold the running run between two training steps, and go on from there. */
+  pauseRun(): void;
+  resumeRun(): void;
+  /** Stop any run and clear its results: the lab as it was before the first run (settings kept). */
+  resetRun(): void;
+  /** Every parameter back to its default (the papers' values), the backend choice kept. */
+  resetAllParams(): void;
   setNumber(key: NumberParamKey, value: number): void;
   setEnum<K extends Exclude<ParamKey, NumberParamKey>>(key: K, value: Params[K]): void;
   resetParam(key: ParamKey): void;
@@ -205,6 +215,32 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
         const { sendCommand, run } = get();
         if (run.status !== 'running' || !sendCommand) return;
         sendCommand({ type: 'stop', runId: run.runId });
+      },
+
+      pauseRun() {
+        const { sendCommand, run } = get();
+        if (run.status !== 'running' || run.paused || !sendCommand) return;
+        // Shown at once; the engine holds at its next checkpoint and confirms with a 'paused' event.
+        set({ run: { ...run, paused: true } });
+        sendCommand({ type: 'pause', runId: run.runId });
+      },
+
+      resumeRun() {
+        const { sendCommand, run } = get();
+        if (run.status !== 'running' || !run.paused || !sendCommand) return;
+        set({ run: { ...run, paused: false } });
+        sendCommand({ type: 'resume', runId: run.runId });
+      },
+
+      resetRun() {
+        const { sendCommand, run } = get();
+        if (run.status === 'running' && sendCommand) sendCommand({ type: 'stop', runId: run.runId });
+        // A new runId: whatever the stopped run still sends is dropped.
+        set({ run: { ...IDLE_RUN, runId: run.runId + 1 } });
+      },
+
+      resetAllParams() {
+        set((s) => ({ params: { ...DEFAULT_PARAMS, backend: s.params.backend, calibrate: s.params.calibrate } }));
       },
       notices: initialIssues.map((i) => ({ id: ++noticeSeq, kind: 'warning' as const, text: i.message })),
 
@@ -290,7 +326,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
             }
             if (event.phase === 'init') set({ engine: { state: 'failed', message: event.message, hint: event.hint } });
             else if (event.runId === undefined || event.runId === get().run.runId) {
-              set((s) => ({ run: { ...s.run, status: 'error', error: { message: event.message, hint: event.hint } } }));
+              set((s) => ({ run: { ...s.run, status: 'error', paused: false, error: { message: event.message, hint: event.hint } } }));
             }
             return;
           case 'pong':
@@ -302,6 +338,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
           case 'phase':
           case 'progress':
           case 'defender':
+          case 'paused':
           case 'point':
           case 'samples':
           case 'done':
@@ -324,7 +361,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
   });
 }
 
-type RunEvent = Extract<EngineEvent, { type: 'phase' | 'progress' | 'defender' | 'point' | 'samples' | 'done' | 'cancelled' }>;
+type RunEvent = Extract<EngineEvent, { type: 'phase' | 'progress' | 'defender' | 'paused' | 'point' | 'samples' | 'done' | 'cancelled' }>;
 
 /** Folds one engine event into the run state; new arrays only on append. */
 export function reduceRun(run: RunState, event: RunEvent): RunState {
@@ -335,6 +372,8 @@ export function reduceRun(run: RunState, event: RunEvent): RunState {
       return { ...run, progress: { phase: event.phase, done: event.done, total: event.total, etaMs: event.etaMs } };
     case 'defender':
       return { ...run, defender: { source: event.source, testAccuracy: event.testAccuracy } };
+    case 'paused':
+      return run.status === 'running' ? { ...run, paused: event.paused } : run;
     case 'point': {
       const p = event.point;
       const row: CurveRow = {
@@ -349,8 +388,8 @@ export function reduceRun(run: RunState, event: RunEvent): RunState {
     case 'samples':
       return { ...run, samples: event.samples };
     case 'done':
-      return { ...run, status: 'done', summary: event.summary, progress: null };
+      return { ...run, status: 'done', paused: false, summary: event.summary, progress: null };
     case 'cancelled':
-      return { ...run, status: 'cancelled', progress: null };
+      return { ...run, status: 'cancelled', paused: false, progress: null };
   }
 }

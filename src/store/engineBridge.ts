@@ -108,7 +108,7 @@ export function runEngine(
     bridge.dispose();
     // A replaced worker takes its run with it.
     const run = store.getState().run;
-    store.setState({ engine: { state: 'starting' }, run: run.status === 'running' ? { ...run, status: 'cancelled' } : run });
+    store.setState({ engine: { state: 'starting' }, run: run.status === 'running' ? { ...run, status: 'cancelled', paused: false } : run });
     bridge = connectEngine(store, makeWorker(), assetsBaseUrl, calibration);
   });
   return () => {

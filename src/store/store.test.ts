@@ -212,6 +212,63 @@ describe('run slice', () => {
     expect(store.getState().run).toMatchObject({ status: 'error', error: { message: 'out of memory', hint: 'lower the budget' } });
   });
 
+  it('pause and resume: shown at once, confirmed by the engine, cleared when the run ends; stop works while paused', () => {
+    const { store, w } = readyStore();
+    store.getState().pauseRun(); // nothing running: nothing sent
+    expect(w.sent.filter((c) => c.type === 'pause')).toHaveLength(0);
+    store.getState().startRun();
+    store.getState().pauseRun();
+    expect(w.sent.at(-1)).toEqual({ type: 'pause', runId: 1 });
+    expect(store.getState().run).toMatchObject({ status: 'running', paused: true });
+    store.getState().pauseRun(); // already paused: no second command
+    expect(w.sent.filter((c) => c.type === 'pause')).toHaveLength(1);
+    w.emit({ type: 'paused', runId: 1, paused: true });
+    store.getState().resumeRun();
+    expect(w.sent.at(-1)).toEqual({ type: 'resume', runId: 1 });
+    expect(store.getState().run.paused).toBe(false);
+    w.emit({ type: 'paused', runId: 1, paused: false });
+    store.getState().pauseRun();
+    store.getState().stopRun();
+    expect(w.sent.at(-1)).toEqual({ type: 'stop', runId: 1 });
+    w.emit({ type: 'cancelled', runId: 1, numTensors: 0 });
+    expect(store.getState().run).toMatchObject({ status: 'cancelled', paused: false });
+    // A late confirmation of an ended run changes nothing.
+    w.emit({ type: 'paused', runId: 1, paused: true });
+    expect(store.getState().run.paused).toBe(false);
+  });
+
+  it('reset stops the run, clears its results and drops what the stopped run still sends; settings are kept', () => {
+    const { store, w } = readyStore();
+    store.getState().setNumber('beta', 1.2);
+    store.getState().startRun();
+    w.emit({ type: 'point', runId: 1, point: point(150, 0.6) });
+    store.getState().resetRun();
+    expect(w.sent.at(-1)).toEqual({ type: 'stop', runId: 1 });
+    expect(store.getState().run).toMatchObject({ status: 'idle', rows: [], points: [], summary: null });
+    w.emit({ type: 'point', runId: 1, point: point(300, 0.7) });
+    w.emit({ type: 'cancelled', runId: 1, numTensors: 0 });
+    expect(store.getState().run).toMatchObject({ status: 'idle', rows: [] });
+    expect(store.getState().params.beta).toBe(1.2);
+    // The next run gets an id the stopped one never had.
+    store.getState().startRun();
+    expect(w.sent.at(-1)).toMatchObject({ type: 'start', runId: 3 });
+    // After a finished run, reset sends nothing and clears the charts.
+    w.emit({ type: 'done', runId: 3, summary: {} as never });
+    const sent = w.sent.length;
+    store.getState().resetRun();
+    expect(w.sent).toHaveLength(sent);
+    expect(store.getState().run.status).toBe('idle');
+  });
+
+  it('"reset all settings" restores every default but keeps the backend choice', () => {
+    const { store } = readyStore();
+    store.getState().setNumber('beta', 1.2);
+    store.getState().setEnum('defense', 'epsilon');
+    store.getState().setEnum('backend', 'cpu');
+    store.getState().resetAllParams();
+    expect(store.getState().params).toEqual({ ...DEFAULT_PARAMS, backend: 'cpu' });
+  });
+
   it('formats ETAs for people', () => {
     expect(formatDuration(null)).toBe('…');
     expect(formatDuration(4400)).toBe('4 s');
