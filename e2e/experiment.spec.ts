@@ -8,9 +8,25 @@ const SMALL_RUN = '#v=1&sub=I&budget=1200&tep=2&eval=200';
 test.beforeEach(async ({ page }) => {
   // Record main-thread long tasks and slow input events from the first byte on.
   await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[]; __events: { name: string; duration: number }[] };
+    const w = window as unknown as {
+      __longTasks: number[];
+      __events: { name: string; duration: number }[];
+      __shifts: { value: number; at: number; sources: string[] }[];
+    };
     w.__longTasks = [];
     w.__events = [];
+    w.__shifts = [];
+    // Layout shifts not caused by input (the Web Vitals rule), with the nodes that moved.
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; startTime: number; sources?: { node?: Node }[] }[]) {
+        if (e.hadRecentInput) continue;
+        const sources = (e.sources ?? []).map((s) => {
+          const el = s.node instanceof Element ? s.node : s.node?.parentElement;
+          return el ? `${el.tagName.toLowerCase()}.${el.className}` : '?';
+        });
+        w.__shifts.push({ value: e.value, at: e.startTime, sources });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
     new PerformanceObserver((list) => w.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
       type: 'longtask',
       buffered: true,
@@ -32,7 +48,9 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
       return Math.max(0, ...w.__longTasks);
     });
   await page.evaluate(() => {
-    (window as unknown as { __longTasks: number[] }).__longTasks.length = 0;
+    const w = window as unknown as { __longTasks: number[]; __shifts: unknown[] };
+    w.__longTasks.length = 0;
+    w.__shifts.length = 0;
   });
   await page.getByRole('button', { name: 'Run the theft' }).click();
   const status = page.getByTestId('run-status');
@@ -95,6 +113,12 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
       `click round trip ${roundTripMs} ms (Playwright), slowest click event ${Math.round(slowestClick)} ms`,
   );
   expect(slowestClick).toBeLessThan(100);
+  // No layout shift while the charts stream: the run's panels keep their place from the click on.
+  const shifts = await page.evaluate(() => (window as unknown as { __shifts: { value: number; sources: string[] }[] }).__shifts);
+  const shiftScore = shifts.reduce((a, e) => a + e.value, 0);
+  console.log(`layout shift from the Run click to the end: ${shiftScore.toFixed(4)} (${shifts.length} shifts${shifts.length ? `: ${[...new Set(shifts.flatMap((e) => e.sources))].join(', ')}` : ''})`);
+  for (const e of shifts) console.log(`  shift ${e.value.toFixed(4)}: ${e.sources.join(", ")}`);
+  expect(shiftScore).toBeLessThan(0.01);
   expect(lab.consoleErrors).toEqual([]);
 });
 

@@ -56,7 +56,7 @@ function DefenseParams() {
 function QueryBill() {
   const last = useApp((s) => s.run.points.at(-1));
   const price = useApp((s) => s.params.price);
-  if (!last) return null;
+  if (!last) return <p className="bill" />;
   const bill = (last.oracleQueries / 1000) * price;
   return (
     <p className="bill" data-testid="query-bill">
@@ -173,34 +173,33 @@ function RunStatus() {
   const defender = useApp((s) => s.run.defender);
   const startRun = useApp((s) => s.startRun);
   const running = status === 'running';
+  // Fixed slots (status line, progress, bill, defender): the column does not jump as a run goes
+  // from phase to phase; an error, the one thing that must catch the eye, comes last.
   return (
     <div className="run-status" data-testid="run-status" data-status={status} aria-live="polite">
-      {running && (
-        <>
+      <p className="status-line">
+        {running && (
           <strong>
             {paused && 'Paused: '}
             {phase ? PHASE_LABEL[phase] : 'Starting…'}
           </strong>
-          {progress && progress.total > 0 && (
-            <>
-              <progress max={progress.total} value={progress.done} aria-label="Progress of this phase" />
-              <span className="eta">
-                {Math.round((100 * progress.done) / progress.total)}%
-                {paused
-                  ? ' · press Resume to go on'
-                  : progress.etaMs !== null && ` · about ${formatDuration(progress.etaMs)} left`}
-              </span>
-            </>
-          )}
-        </>
-      )}
-      {status === 'done' && wallMs !== null && <span>Finished in {formatDuration(wallMs)}.</span>}
-      {status === 'cancelled' && <span>Stopped.</span>}
-      {status === 'error' && error && (
-        <p className="error" role="alert">
-          {error.message} {error.hint}
-        </p>
-      )}
+        )}
+        {status === 'done' && wallMs !== null && <span>Finished in {formatDuration(wallMs)}.</span>}
+        {status === 'cancelled' && <span>Stopped.</span>}
+      </p>
+      <div className="status-progress">
+        {running && progress && progress.total > 0 && (
+          <>
+            <progress max={progress.total} value={progress.done} aria-label="Progress of this phase" />
+            <span className="eta">
+              {Math.round((100 * progress.done) / progress.total)}%
+              {paused
+                ? ' · press Resume to go on'
+                : progress.etaMs !== null && ` · about ${formatDuration(progress.etaMs)} left`}
+            </span>
+          </>
+        )}
+      </div>
       <QueryBill />
       {defender && (
         <p className="defender-line" data-testid="defender-line">
@@ -215,6 +214,11 @@ function RunStatus() {
               Retrain it
             </button>
           )}
+        </p>
+      )}
+      {status === 'error' && error && (
+        <p className="error" role="alert">
+          {error.message} {error.hint}
         </p>
       )}
     </div>

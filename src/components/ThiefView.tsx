@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { selectSampleStrip, type SampleCard as SampleCardData } from '../store/selectors';
+import { placeholderSampleStrip, selectSampleStrip, type SampleCard as SampleCardData } from '../store/selectors';
 import { AnswerBars } from './charts/AnswerBars';
 import { DigitImage } from './DigitImage';
 import { useApp } from './storeContext';
@@ -10,16 +10,22 @@ export function ThiefView() {
   const fashion = useApp((s) => s.run.config?.dataset === 'fashion-mnist');
   // selectSampleStrip memoises per samples array and class-name list: no useMemo needed.
   const strip = selectSampleStrip(samples, fashion ? FASHION : DIGITS);
-  if (strip.length === 0) return null;
+  const waiting = strip.length === 0;
+  // Before the first answers, blank cards of the same size hold the strip's place: the page does
+  // not move when they arrive.
+  const cards = waiting ? placeholderSampleStrip() : strip;
   return (
-    <section className="thief-view" aria-labelledby="tv-title" data-testid="thief-view">
+    <section className="thief-view" aria-labelledby="tv-title" data-testid="thief-view" data-waiting={waiting}>
       <h3 id="tv-title">What the thief sees</h3>
       <p className="hint">
         <span className="key key-original" /> the defender&apos;s true answer · <span className="key key-defended" /> the answer the
-        thief gets. The top class usually survives; the rest of the distribution is what the defense poisons.
+        thief gets.{' '}
+        {waiting
+          ? 'The thief’s first eight queries appear here when a run starts.'
+          : 'The top class usually survives; the rest of the distribution is what the defense poisons.'}
       </p>
-      <ul className="samples">
-        {strip.map((sample, i) => (
+      <ul className={waiting ? 'samples samples-waiting' : 'samples'} aria-hidden={waiting || undefined}>
+        {cards.map((sample, i) => (
           <SampleCard key={i} sample={sample} />
         ))}
       </ul>

@@ -8,10 +8,10 @@ import type { Dataset } from '../data/load';
 import { imagesToFloat } from '../data/load';
 import { argmaxRows } from '../math/metrics';
 import type { Rng } from '../math/random';
+import { SAMPLE_STRIP_SIZE } from '../params/schema';
 import type { Oracle } from './oracle';
 import type { DefenseCost, ExperimentConfig, SampleAnswer } from './protocol';
 
-export const SAMPLE_STRIP = 8;
 
 /**
  * Thief targets: the answer itself (Sample, Random, Jacobian) or its top-1 one-hot (ArgmaxSample).
@@ -61,7 +61,7 @@ export function sampleStrip(
   config: ExperimentConfig,
   k: number,
 ): SampleAnswer[] {
-  const n = Math.min(SAMPLE_STRIP, x.shape[0]);
+  const n = Math.min(SAMPLE_STRIP_SIZE, x.shape[0]);
   const px = dataset.shape[0] * dataset.shape[1];
   const out: SampleAnswer[] = [];
   let pixelsOf: Float32Array | Int32Array | Uint8Array | null = null;

@@ -430,3 +430,6 @@ export function accessibleName(key: ParamKey): string {
   const spec = PARAMS[key];
   return spec.kind === 'number' && spec.symbol !== spec.word ? `${spec.symbol} (${spec.word})` : spec.word;
 }
+
+/** Queries shown in "what the thief sees": the engine sends this many, the page keeps this many cards in place. */
+export const SAMPLE_STRIP_SIZE = 8;

@@ -7,7 +7,7 @@ import { budgetSchedule } from '../math/schedule';
 import { epsilonPerturb } from '../math/counterAttack';
 import { centering, winnerTakesAll } from '../math/renormalize';
 import { argmax } from '../math/metrics';
-import { PARAMS, type EpsDirectionChoice, type RenormChoice } from '../params/schema';
+import { PARAMS, SAMPLE_STRIP_SIZE, type EpsDirectionChoice, type RenormChoice } from '../params/schema';
 import type { CurveRow, RunState } from './appStore';
 import type { ProbeResult, SampleAnswer } from '../engine/protocol';
 import type { ClassifyResult } from '../engine/protocol';
@@ -193,6 +193,32 @@ export function selectSampleStrip(samples: SampleAnswer[], classNames: readonly 
     };
   });
   stripMemo.set(samples, { classNames, cards });
+  return cards;
+}
+
+const placeholderMemo = new Map<number, SampleCard[]>();
+
+/**
+ * The strip before any answer has arrived: blank cards of exactly the real cards' size, so the
+ * page does not move when the first answers stream in (no layout shift while a run starts).
+ */
+export function placeholderSampleStrip(numClasses = 10): SampleCard[] {
+  const hit = placeholderMemo.get(numClasses);
+  if (hit) return hit;
+  const rows = Array.from({ length: numClasses }, (_, j) => ({ label: String(j), original: 0, defended: 0 }));
+  const card: SampleCard = {
+    pixels: new Array<number>(784).fill(0),
+    // A no-break space: an empty line keeps its height, so the real caption does not push the card.
+    caption: '\u00a0',
+    rows,
+    geometry: answerBarsGeometry(rows, [0, 1]),
+    summary: 'No query yet',
+    domain: [0, 1],
+    stats: '\u00a0',
+    offSimplex: false,
+  };
+  const cards = Array.from({ length: SAMPLE_STRIP_SIZE }, () => card);
+  placeholderMemo.set(numClasses, cards);
   return cards;
 }
 

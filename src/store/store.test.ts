@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
 import { runEngine, type WorkerLike } from './engineBridge';
-import { answerBarsGeometry, formatDuration, selectEpsilonQuery, selectReverseSigmoidChart, selectSampleStrip, selectThiefChart } from './selectors';
+import { answerBarsGeometry, formatDuration, placeholderSampleStrip, selectEpsilonQuery, selectReverseSigmoidChart, selectSampleStrip, selectThiefChart } from './selectors';
 import { syncUrl, URL_WRITE_DELAY_MS, type UrlEnv } from './urlSync';
 import { DEFAULT_PARAMS } from '../params/schema';
 import type { Command, EngineEvent } from '../engine/protocol';
@@ -277,6 +277,22 @@ describe('run slice', () => {
 });
 
 describe('sample strip selector', () => {
+  it('before a run: 8 blank cards built like the real ones (20 zero-height bars on the zero line, 10 labels, one-line texts)', () => {
+    const cards = placeholderSampleStrip();
+    expect(cards).toHaveLength(8);
+    expect(placeholderSampleStrip()).toBe(cards);
+    const [card] = cards;
+    expect(card.geometry.bars).toHaveLength(20);
+    // The zero line sits at the bottom of the 56-unit box; every bar has zero height there.
+    expect(card.geometry.zeroY).toBe(56);
+    for (const bar of card.geometry.bars) expect(bar).toMatchObject({ y: 56, height: 0 });
+    expect(card.geometry.labels).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    // Never an empty string: an empty line would collapse and move the card when real text arrives.
+    expect(card.caption).toBe('\u00a0');
+    expect(card.stats).toBe('\u00a0');
+    expect(card.pixels.every((v) => v === 0)).toBe(true);
+  });
+
   it('shapes one bar row per class, captions from class names, and a domain that shows negative ε entries', () => {
     const samples = [
       { pixels: new Array(784).fill(0), label: 3, original: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0], defended: [0.1, -0.003, 0.1, 0.4, 0.1, 0.1, 0.1, 0.003, 0, 0.1], defendedSum: 1, defendedMin: -0.003, centeringRounds: 3 },
