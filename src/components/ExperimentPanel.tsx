@@ -1,3 +1,4 @@
+import { useDeferredValue } from 'react';
 import { PARAMS } from '../params/schema';
 import { formatDuration, selectThiefChart } from '../store/selectors';
 import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
@@ -236,12 +237,15 @@ function ResetAllButton({ disabled }: { disabled: boolean }) {
 
 /** The live chart: its data object is memoised per points array, so it redraws only when a point arrives. */
 function ThiefChart() {
-  const chart = useApp((s) => selectThiefChart(s.run));
-  return <SubstituteAccuracyChart data={chart} />;
+  const chart = useApp((s) => selectThiefChart(s.run, s.params.budget));
+  // The chart redraws in a deferred (interruptible) render: React renders it in slices that yield
+  // to the browser, so a streamed point never holds the main thread for the whole redraw.
+  const deferred = useDeferredValue(chart);
+  return <SubstituteAccuracyChart data={deferred} />;
 }
 
 function BudgetSteps() {
-  const ticks = useApp((s) => selectThiefChart(s.run).xTicks);
+  const ticks = useApp((s) => selectThiefChart(s.run, s.params.budget).xTicks);
   return (
     <p className="hint">
       Budget steps: {ticks.map((q) => q.toLocaleString('en-US')).join(' · ')} {PARAMS.budget.unit}.

@@ -18,6 +18,7 @@ import { NoDefenderError, PadClassifier, snapshotThieves, testImage, type ThiefS
 import { defenderKey } from './defenderProvider';
 import { createYield } from './yieldNow';
 import { createGramCache } from './gramCache';
+import { throttleProgress } from './throttleProgress';
 import { createPauseGate, pausableYield, type PauseGate } from './pauseGate';
 
 const scope = self as unknown as {
@@ -77,7 +78,12 @@ function dataset(id: DatasetId, runId: number): Promise<Dataset> {
     post({ type: 'phase', runId, phase: 'loading-data', detail: `Loading ${id}` });
     pending = loadDataset(id, {
       baseUrl: new URL('data/', assetsBaseUrl).href,
-      onProgress: (done, total) => post({ type: 'progress', runId, phase: 'loading-data', done, total, etaMs: null }),
+      // One report per network chunk would be hundreds of page renders for one data set.
+      onProgress: throttleProgress(
+        (done, total) => post({ type: 'progress', runId, phase: 'loading-data', done, total, etaMs: null }),
+        100,
+        () => performance.now(),
+      ),
     });
     // A failed load is not cached: the next run tries again.
     pending.catch(() => datasets.delete(id));

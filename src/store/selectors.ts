@@ -73,10 +73,13 @@ const NO_ROWS: CurveRow[] = [];
 /**
  * Chart data for the thief curves, memoised on what the chart draws: the rows array (new only
  * when a point arrives), the budget and the defender's accuracy. Progress events replace the run
- * object several times a second; they must not re-render the chart.
+ * object several times a second; they must not re-render the chart. `idleBudget`: the budget
+ * setting, drawn while no run has started.
  */
-export function selectThiefChart(run: RunState, numClasses = 10): ThiefChartData {
-  const budget = run.config?.budget ?? 19200;
+export function selectThiefChart(run: RunState, idleBudget: number = PARAMS.budget.default, numClasses = 10): ThiefChartData {
+  // Before a run the axis follows the budget setting, so pressing Run (same budget) leaves the
+  // chart untouched: no redraw in the click's task.
+  const budget = run.config?.budget ?? idleBudget;
   const key = run.rows.length === 0 ? NO_ROWS : run.rows;
   const hit = thiefMemo.get(key);
   if (hit && hit.xDomain[1] === budget && hit.defenderAccuracy === (run.defender?.testAccuracy ?? null)) return hit;

@@ -197,6 +197,20 @@ describe('run slice', () => {
     expect(selectThiefChart(store.getState().run)).toBe(chart);
   });
 
+  it('before a run the chart axis follows the budget setting, so Run with the same budget hands the chart the same object', () => {
+    const { store } = readyStore(); // budget 300
+    const idle = selectThiefChart(store.getState().run, store.getState().params.budget);
+    expect(idle.xTicks).toEqual([150, 300]);
+    expect(idle.xDomain).toEqual([150, 300]);
+    store.getState().startRun();
+    // Same budget, no rows yet: the very same data object, so the click's task does not redraw the chart.
+    expect(selectThiefChart(store.getState().run, store.getState().params.budget)).toBe(idle);
+    // During a run the run's own budget wins over a setting moved since.
+    expect(selectThiefChart(store.getState().run, 19200).xDomain).toEqual([150, 300]);
+    store.getState().resetRun();
+    expect(selectThiefChart(store.getState().run, 2400).xTicks).toEqual([150, 300, 600, 1200, 2400]);
+  });
+
   it('drops events of an older run after stop + restart', () => {
     const { store, w } = readyStore();
     store.getState().startRun();
