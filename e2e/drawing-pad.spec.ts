@@ -18,6 +18,18 @@ async function drawStroke(page: Page, points: [number, number][]) {
   await page.mouse.up();
 }
 
+test.beforeEach(async ({ page }) => {
+  // Main-thread long tasks, with the time they started (ms since navigation).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => w.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({
+      type: 'longtask',
+      buffered: true,
+    });
+  });
+});
+
 /** How many bars one answer chart draws (one per class). */
 const bars = (page: Page, card: string) => page.getByTestId(card).locator('.pad-bars path');
 
@@ -62,6 +74,7 @@ test('draw a digit: the defender and the defended answer appear live; after a ru
   await expect(page.getByTestId('run-status')).toContainText('The thief is querying and training', { timeout: 60_000 });
   const defenderBars = () => bars(page, 'pad-defender').evaluateAll((ps) => ps.map((p) => p.getAttribute('d')).join('|'));
   const beforeStroke = await defenderBars();
+  const trainingFrom = await page.evaluate(() => performance.now());
   await drawStroke(page, [
     [0.3, 0.5],
     [0.7, 0.5],
@@ -69,6 +82,12 @@ test('draw a digit: the defender and the defended answer appear live; after a ru
   await expect.poll(defenderBars, { timeout: 60_000 }).not.toBe(beforeStroke);
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  // Drawing while the thieves train: the pad's answers redraw between training steps, without a long task.
+  const longTasks = await page.evaluate(
+    (from) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= from).map((t) => Math.round(t.duration)),
+    trainingFrom,
+  );
+  console.log(`drawing during the run: ${longTasks.length} long tasks, longest ${Math.max(0, ...longTasks)} ms`);
   // ... and the run's own tensor count still returned to where it started.
   const tensors = await page.evaluate(() => {
     const s = (window as unknown as { __modelTheftLab: { store: { getState(): { run: { summary: { numTensorsBefore: number; numTensorsAfter: number } } } } } })

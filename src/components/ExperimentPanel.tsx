@@ -195,7 +195,10 @@ function RunStatus() {
             <span className="eta">
               {Math.round((100 * progress.done) / progress.total)}%
               {paused
-                ? ' · press Resume to go on'
+                ? // The run holds at its first training step: a download in flight still completes.
+                  phase === 'loading-data'
+                  ? ' · the download finishes, then the run holds'
+                  : ' · press Resume to go on'
                 : progress.etaMs !== null && ` · about ${formatDuration(progress.etaMs)} left`}
             </span>
           </>
