@@ -69,7 +69,7 @@ test('draw a digit: the defender and the defended answer appear live; after a ru
 
   // A small theft: when it finishes, both thieves answer for the same drawing.
   await page.getByRole('button', { name: 'Run the theft' }).click();
-  await expect(page.getByTestId('pad-thieves-note')).toContainText('when this run finishes');
+  await expect(page.getByTestId('pad-thieves-note')).toContainText('after the run’s first budget step');
   // Drawing while the run goes on: the defender still answers (between the run's training steps).
   await expect(page.getByTestId('run-status')).toContainText('The thief is querying and training', { timeout: 60_000 });
   const defenderBars = () => bars(page, 'pad-defender').evaluateAll((ps) => ps.map((p) => p.getAttribute('d')).join('|'));
@@ -80,6 +80,9 @@ test('draw a digit: the defender and the defended answer appear live; after a ru
     [0.7, 0.5],
   ]);
   await expect.poll(defenderBars, { timeout: 60_000 }).not.toBe(beforeStroke);
+  // ... and, from the first budget step on, the running thieves answer live, as trained so far.
+  await expect(page.getByTestId('pad-thief-undefended')).toContainText(/thief I, live: [\d,]+ honest answers so far/, { timeout: 60_000 });
+  await expect(page.getByTestId('pad-thief-defended')).toContainText(/thief I, live: [\d,]+ defended answers so far/);
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   // Drawing while the thieves train: the pad's answers redraw between training steps, without a long task.

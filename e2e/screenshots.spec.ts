@@ -48,15 +48,13 @@ test('a paused run at 1280×720 (the run buttons and the held status)', async ({
   await page.getByRole('button', { name: 'Stop' }).click();
 });
 
-test('the drawing pad after a finished small run, at 1280×720', async ({ page }) => {
+test('the drawing pad while a run trains (live thieves) and after it, at 1280×720', async ({ page }) => {
   test.setTimeout(180_000);
   const lab = new LabPage(page);
   await page.emulateMedia({ colorScheme: 'light' });
-  await lab.open('#v=1&sub=I&budget=2400&tep=2&eval=500');
+  await lab.open('#v=1&sub=I&budget=4800&tep=2&eval=500');
   await lab.waitForBackend();
-  await page.getByRole('button', { name: 'Run the theft' }).click();
-  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
-  // A hand-drawn 7: a bar across the top, then down and to the left.
+  // A hand-drawn 7 first: a bar across the top, then down and to the left.
   const canvas = page.getByTestId('pad-canvas');
   await canvas.scrollIntoViewIfNeeded();
   const box = (await canvas.boundingBox())!;
@@ -67,7 +65,15 @@ test('the drawing pad after a finished small run, at 1280×720', async ({ page }
   await page.mouse.move(...at(0.62, 0.45), { steps: 10 });
   await page.mouse.move(...at(0.45, 0.82), { steps: 12 });
   await page.mouse.up();
-  await expect(page.getByTestId('pad-top-thief-defended')).toHaveText(/\d/, { timeout: 30_000 });
+  await expect(page.getByTestId('pad-top-defender')).toHaveText(/\d/, { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  // The running thieves answer from their first budget step on.
+  await expect(page.getByTestId('pad-thief-defended')).toContainText('live:', { timeout: 60_000 });
+  await expect(page.getByTestId('pad-answers')).toHaveAttribute('data-status', 'ready');
+  await page.getByTestId('drawing-pad').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await page.screenshot({ path: 'docs/screenshot-drawing-pad-live.png' });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  await expect(page.getByTestId('pad-thief-defended')).toContainText('after 4,800', { timeout: 30_000 });
   await expect(page.getByTestId('pad-answers')).toHaveAttribute('data-status', 'ready');
   await page.getByTestId('drawing-pad').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await page.screenshot({ path: 'docs/screenshot-drawing-pad.png' });

@@ -50,6 +50,8 @@ export function DrawingPad() {
   // Derived in the selector (memoised), not from the whole run: progress events must not re-render the pad.
   const view = useApp((s) => selectPadView(s.pad, s.run, s.params));
   const finishedRun = useApp((s) => (s.run.status === 'done' ? s.run.runId : -1));
+  // While a run trains: one key per budget step, so the pad asks again and the thieves' answers follow their training.
+  const runStep = useApp((s) => (s.run.status === 'running' ? `${s.run.runId}:${s.run.points.length}` : ''));
   const ready = useApp((s) => s.engine.state === 'ready');
   const classifyDrawing = useApp((s) => s.classifyDrawing);
   const classifyTestImage = useApp((s) => s.classifyTestImage);
@@ -95,11 +97,12 @@ export function DrawingPad() {
     if (ctx && source?.kind === 'test' && source.label !== null && pixels) paintImage(ctx, pixels);
   }, [source, pixels]);
 
-  // New defense settings (or another defender), or a finished run's thieves: ask again.
+  // New defense settings (or another defender), a running run's next budget step, or a finished
+  // run's thieves: ask again.
   const defenseKey = `${describeDefense(params)}|${params.dataset}|${params.seed}|${params.defenderEpochs}|${params.renorm}|${params.epsDirection}`;
   useEffect(() => {
     refreshPad();
-  }, [defenseKey, finishedRun, refreshPad]);
+  }, [defenseKey, finishedRun, runStep, refreshPad]);
 
   const point = (e: PointerEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -182,7 +185,7 @@ export function DrawingPad() {
         <h2 id="pad-title">{fashion ? 'Draw a piece of clothing' : 'Draw a digit'}</h2>
         <p className="lede">
           Your drawing is scaled to 28×28 the way MNIST was made and sent to the defender. See its honest answer, what the
-          defense returns with the settings above, and what each thief of the latest run answers.
+          defense returns with the settings above, and what each thief answers: live while a run trains, then the finished run’s.
         </p>
       </header>
       <div className="panel-body pad-layout">

@@ -9,7 +9,7 @@ import { predictProbabilities } from '../models/training';
 import { expectNoLeak, loadLayersModelFromDisk, useWasmBackendInNode } from '../models/testing';
 import { defenderKey, memoryStore } from './defenderProvider';
 import { Oracle } from './oracle';
-import { runExperiment } from './experiment';
+import { runExperiment, type LiveModels } from './experiment';
 import { NoDefenderError, PadClassifier, snapshotThieves, testImage, type ThiefSnapshot } from './classify';
 import type { ExperimentConfig } from './protocol';
 
@@ -132,6 +132,58 @@ describe('PadClassifier: the drawing pad’s answers', () => {
     expect(after.thiefRunId).toBeNull();
     pad.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a running experiment lends its models: at a checkpoint the pad answers with the thieves as trained so far', async () => {
+    const config: ExperimentConfig = { ...DEFAULT_PARAMS, substitute: 'I', budget: 300, thiefEpochs: 1, evalSize: 100 };
+    const pixels = testImage(data, 2).pixels;
+    const pad = new PadClassifier(loader);
+    const expectedDefender = (await oracleAnswer(config, pixels)).original;
+    let live: (LiveModels & { runId: number }) | null = null;
+    const lentCalls: (number | null)[] = [];
+    const answers: { r: Awaited<ReturnType<PadClassifier['classify']>>; u: Float32Array; d: Float32Array }[] = [];
+    let asked = 0;
+    const summary = await runExperiment(config, {
+      runId: 8,
+      dataset: data,
+      backend: 'wasm',
+      store: memoryStore(),
+      shippedDefender: loader,
+      emit: () => undefined,
+      isCancelled: () => false,
+      // The worker answers the pad inside the run's checkpoints: so does this test, once per budget step.
+      yieldNow: async () => {
+        if (!live || asked === live.queries) return;
+        asked = live.queries;
+        const x = tf.tensor4d(pixels, [1, 28, 28, 1]);
+        const u = await predictProbabilities(live.undefended, x);
+        const d = await predictProbabilities(live.defended, x);
+        x.dispose();
+        answers.push({ r: await pad.classify(pixels, config, asked, { keep: false, live }), u, d });
+      },
+      now: () => 0,
+      onLiveModels: (m) => {
+        lentCalls.push(m ? m.queries : null);
+        live = m && { ...m, runId: 8 };
+      },
+    });
+    // Lent after each budget step, taken back before the models are freed.
+    expect(lentCalls).toEqual([150, 300, null]);
+    expect(answers.map((a) => [a.r.thiefLive, a.r.thiefQueries, a.r.thiefRunId])).toEqual([
+      [true, 150, 8],
+      [true, 300, 8],
+    ]);
+    for (const { r, u, d } of answers) {
+      // Exactly the lent thieves' predictions at that moment, and the run's own defender.
+      expectSameVector(r.thiefUndefended!, u);
+      expectSameVector(r.thiefDefended!, d);
+      expectSameVector(r.defender, expectedDefender);
+    }
+    // The thieves learned between the two steps: their answers moved.
+    expect(answers[1].r.thiefUndefended).not.toEqual(answers[0].r.thiefUndefended);
+    // The pad borrowed, never kept: the run's tensor count is back where it began.
+    expect(summary.numTensorsAfter).toBe(summary.numTensorsBefore);
+    pad.dispose();
   });
 
   it('a real run hands its thieves over through onThieves, and its tensor count still returns to baseline', async () => {

@@ -18,6 +18,7 @@ import { predictProbabilities } from '../models/training';
 import { defenderKey } from './defenderProvider';
 import { Oracle } from './oracle';
 import type { ClassifyResult, ExperimentConfig } from './protocol';
+import type { LiveModels } from './experiment';
 
 /** One weight tensor, copied out of the engine. */
 export interface WeightArray {
@@ -111,6 +112,11 @@ export function testImage(dataset: Dataset, index: number): { index: number; lab
 export interface ClassifyOptions {
   /** Cache what this call loads (false while a run is measuring its tensor count). */
   keep: boolean;
+  /**
+   * The running experiment's models (lent between two training steps): its thieves answer as
+   * trained so far, and its defender serves when the settings name the same one.
+   */
+  live?: (LiveModels & { runId: number }) | null;
 }
 
 export class PadClassifier {
@@ -153,10 +159,13 @@ export class PadClassifier {
     return result;
   }
 
-  private async classifyNow(pixels: ArrayLike<number>, config: ExperimentConfig, classifyId: number, { keep }: ClassifyOptions): Promise<ClassifyResult> {
+  private async classifyNow(pixels: ArrayLike<number>, config: ExperimentConfig, classifyId: number, { keep, live }: ClassifyOptions): Promise<ClassifyResult> {
     const transient: tf.LayersModel[] = [];
+    // A running experiment's thieves learned this data set: they answer, as trained so far.
+    const lent = live && live.config.dataset === config.dataset ? live : null;
     try {
-      const defender = await this.defenderFor(config, keep, transient);
+      const defender =
+        lent && defenderKey(lent.config) === defenderKey(config) ? lent.defender : await this.defenderFor(config, keep, transient);
       const [h, w, c] = inputShapeOf(defender);
       const k = numClassesOf(defender);
       if (pixels.length !== h * w * c) throw new RangeError(`the pad sent ${pixels.length} pixels, the defender takes ${h}×${w}×${c}`);
@@ -166,14 +175,17 @@ export class PadClassifier {
         // A fresh oracle per image: the same code (and, for the noise baselines, the same seeded
         // stream) that answers the thief's first query.
         const answer = await new Oracle(defender, config, k).answer(x);
-        const thieves = this.thievesFor(config, keep, transient);
+        const thieves = lent ?? this.thievesFor(config, keep, transient);
+        const from = lent ? { runId: lent.runId, queries: lent.queries } : thieves ? { runId: this.snapshot!.runId, queries: this.snapshot!.config.budget } : null;
         return {
           classifyId,
           defender: Array.from(answer.original),
           defended: Array.from(answer.defended),
           thiefUndefended: thieves ? Array.from(await predictProbabilities(thieves.undefended, x)) : null,
           thiefDefended: thieves ? Array.from(await predictProbabilities(thieves.defended, x)) : null,
-          thiefRunId: thieves ? this.snapshot!.runId : null,
+          thiefRunId: from?.runId ?? null,
+          thiefQueries: from?.queries ?? null,
+          thiefLive: lent !== null,
         };
       } finally {
         x.dispose();

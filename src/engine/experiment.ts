@@ -75,6 +75,22 @@ export interface RunContext {
    * dispose: the run's tensor count is checked right after.
    */
   onThieves?(snapshot: { undefended: tf.LayersModel; defended: tf.LayersModel; config: ExperimentConfig }): void | Promise<void>;
+  /**
+   * While the run trains: its defender and thieves as they are after each budget step, for the
+   * drawing pad to answer with between two training steps; called with null before they are
+   * freed. The receiver may predict with them but must not keep or change them.
+   */
+  onLiveModels?(live: LiveModels | null): void;
+}
+
+/** The models of a running experiment, lent to the drawing pad (engine/classify.ts). */
+export interface LiveModels {
+  defender: tf.LayersModel;
+  undefended: tf.LayersModel;
+  defended: tf.LayersModel;
+  config: ExperimentConfig;
+  /** Queries per thief at the latest budget step (they go on training from there). */
+  queries: number;
 }
 
 /** One thief: its model, optimizer, and the answers it has collected so far (device-resident). */
@@ -277,6 +293,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
         cost: costOf(oracle),
       };
       ctx.emit({ type: 'point', runId: ctx.runId, point: lastPoint });
+      ctx.onLiveModels?.({ defender, undefended: thieves.undefended.model, defended: thieves.defended.model, config, queries: budget });
       previousBudget = budget;
       await checkpoint();
     }
@@ -329,6 +346,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     summary.numTensorsAfter = tf.memory().numTensors;
     return summary;
   } finally {
+    ctx.onLiveModels?.(null);
     disposeAll(owned);
   }
 

@@ -153,6 +153,10 @@ export interface ClassifyResult {
   thiefUndefended: number[] | null;
   thiefDefended: number[] | null;
   thiefRunId: number | null;
+  /** Queries per thief behind the thieves' answers (null without thieves). */
+  thiefQueries: number | null;
+  /** The thieves of the running experiment, as trained so far (false: a finished run's). */
+  thiefLive: boolean;
   /** Only for `testIndex`: the test image (784 values 0–1) and its true label, for the pad to show. */
   testImage?: { index: number; label: number; pixels: number[] };
 }

@@ -9,7 +9,7 @@ import type { DatasetId } from '../data/manifest';
 import { paramsSchema } from '../params/schema';
 import { chooseBackend, errorText } from './backend';
 import { indexedDbStore, memoryStore, type ModelStore } from './defenderProvider';
-import { CancelledError, runExperiment } from './experiment';
+import { CancelledError, runExperiment, type LiveModels } from './experiment';
 import { assertNever, type BackendName, type Command, type EngineEvent, type ExperimentConfig } from './protocol';
 import { shippedDefenderLoader } from './shipped';
 import { benchLimits, benchModels } from './bench';
@@ -143,6 +143,9 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
         // The run's clock stands still while paused: ETAs and the wall time count working time only.
         now: () => run.gate.activeMs(performance.now()),
         gramCache,
+        onLiveModels: (m) => {
+          liveModels = m && { ...m, runId };
+        },
         onThieves: async (t) => {
           thieves = await snapshotThieves(runId, t);
         },
@@ -180,6 +183,8 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
 type ClassifyCommand = Extract<Command, { type: 'classify' }>;
 let pad: PadClassifier | null = null;
 let padPending: ClassifyCommand | null = null;
+/** The running experiment's models after its latest budget step (the pad answers with them between steps). */
+let liveModels: (LiveModels & { runId: number }) | null = null;
 let padDraining: Promise<void> | null = null;
 
 function padClassifier(): PadClassifier {
@@ -225,7 +230,7 @@ async function classifyOne(cmd: ClassifyCommand): Promise<void> {
   const config = parsed.data;
   try {
     const image = cmd.testIndex === undefined ? null : testImage(await dataset(config.dataset as DatasetId, -1), cmd.testIndex);
-    const result = await padClassifier().classify(image ? image.pixels : cmd.pixels, config, cmd.classifyId, { keep: active === null });
+    const result = await padClassifier().classify(image ? image.pixels : cmd.pixels, config, cmd.classifyId, { keep: active === null, live: active ? liveModels : null });
     post({
       type: 'classified',
       ...result,

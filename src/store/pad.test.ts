@@ -24,7 +24,7 @@ function storeWithEngine(): { store: AppStore; sent: Command[] } {
 
 const oneHot = (j: number, p = 0.91) => Array.from({ length: 10 }, (_, i) => (i === j ? p : (1 - p) / 9));
 
-function answer(classifyId: number, top: number, thieves: { runId: number; top: number } | null = null): EngineEvent {
+function answer(classifyId: number, top: number, thieves: { runId: number; top: number; queries?: number; live?: boolean } | null = null): EngineEvent {
   return {
     type: 'classified',
     classifyId,
@@ -33,6 +33,8 @@ function answer(classifyId: number, top: number, thieves: { runId: number; top: 
     thiefUndefended: thieves ? oneHot(thieves.top) : null,
     thiefDefended: thieves ? oneHot(thieves.top, 0.3) : null,
     thiefRunId: thieves?.runId ?? null,
+    thiefQueries: thieves ? (thieves.queries ?? 19200) : null,
+    thiefLive: thieves?.live ?? false,
   };
 }
 
@@ -133,7 +135,7 @@ describe('selectPadView', () => {
     expect(selectPadView(s.pad, s.run, s.params)).toBe(view);
   });
 
-  it('after a finished run: all four answers; during the next run the thieves wait', () => {
+  it('after a finished run: all four answers; the next run\'s thieves answer live from its first budget step', () => {
     const { store } = storeWithEngine();
     store.getState().startRun();
     store.getState().applyEngineEvent({ type: 'done', runId: 1, summary });
@@ -151,7 +153,23 @@ describe('selectPadView', () => {
     s = store.getState();
     view = selectPadView(s.pad, s.run, s.params);
     expect(view.cards).toHaveLength(2);
-    expect(view.thievesNote).toMatch(/when this run finishes/);
+    expect(view.thievesNote).toMatch(/after the run’s first budget step/);
+
+    // From the first budget step on, the running thieves answer as trained so far.
+    store.getState().classifyDrawing(drawing(1));
+    store.getState().applyEngineEvent(answer(2, 7, { runId: 2, top: 4, queries: 600, live: true }));
+    s = store.getState();
+    view = selectPadView(s.pad, s.run, s.params);
+    expect(view.cards.map((c) => c.id)).toEqual(['defender', 'defended', 'thief-undefended', 'thief-defended']);
+    expect(view.cards[2].topName).toBe('4');
+    expect(view.cards[2].subtitle).toBe('thief I, live: 600 honest answers so far');
+    expect(view.cards[3].subtitle).toBe('thief I, live: 600 defended answers so far');
+    expect(view.thievesNote).toBeNull();
+    // A live answer from an older run's thieves is not shown as this run's.
+    store.getState().classifyDrawing(drawing(1));
+    store.getState().applyEngineEvent(answer(3, 7, { runId: 1, top: 4, queries: 600, live: true }));
+    s = store.getState();
+    expect(selectPadView(s.pad, s.run, s.params).cards).toHaveLength(2);
   });
 
   it('Fashion-MNIST answers are named', () => {

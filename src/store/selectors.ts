@@ -352,7 +352,11 @@ function padCard(id: PadCard['id'], title: string, subtitle: string, tone: PadCa
 }
 
 function thievesNote(result: ClassifyResult | null, pad: PadState, run: RunState, dataset: DatasetChoice): string | null {
-  if (run.status === 'running') return 'The thieves answer here when this run finishes.';
+  if (run.status === 'running') {
+    // The running thieves answer from the first budget step on, as trained so far.
+    if (result?.thiefLive && result.thiefUndefended && result.thiefRunId === run.runId) return null;
+    return 'The thieves answer here after the run’s first budget step.';
+  }
   if (run.status === 'done') {
     if (result?.thiefUndefended && result.thiefRunId === run.runId) return null;
     if (run.config && run.config.dataset !== dataset) {
@@ -369,7 +373,8 @@ const NO_RESULT = {};
 
 /**
  * The pad's bar charts: the defender's honest answer, the defended answer (the current defense
- * settings) and, once a run has finished, its two thieves' answers, each with its top class.
+ * settings) and the thieves' answers (a running experiment's, as trained so far, or the latest
+ * finished run's), each with its top class.
  */
 export function selectPadView(pad: PadState, run: RunState, params: Params): PadView {
   const result = pad.status === 'error' ? null : pad.result;
@@ -385,7 +390,13 @@ export function selectPadView(pad: PadState, run: RunState, params: Params): Pad
     cards.push(padCard('defended', 'What the API returns', defense, 'defended', result.defended, names));
     if (note === null && result.thiefUndefended && result.thiefDefended) {
       // Queries per thief (the budget), as in the chart.
-      const about = (kind: string) => (run.config ? `thief ${run.config.substitute} after ${run.config.budget.toLocaleString('en-US')} ${kind} answers` : `from run ${result.thiefRunId}`);
+      const queries = (result.thiefQueries ?? run.config?.budget ?? 0).toLocaleString('en-US');
+      const about = (kind: string) =>
+        !run.config
+          ? `from run ${result.thiefRunId}`
+          : result.thiefLive
+            ? `thief ${run.config.substitute}, live: ${queries} ${kind} answers so far`
+            : `thief ${run.config.substitute} after ${queries} ${kind} answers`;
       cards.push(padCard('thief-undefended', 'Undefended thief', about('honest'), 'original', result.thiefUndefended, names));
       cards.push(padCard('thief-defended', 'Defended thief', about('defended'), 'defended', result.thiefDefended, names));
     }
