@@ -30,8 +30,10 @@ test.beforeEach(async ({ page }) => {
   });
 });
 
-/** How many bars one answer chart draws (one per class). */
-const bars = (page: Page, card: string) => page.getByTestId(card).locator('.pad-bars path');
+/** The bars one answer card draws (one per class). */
+const bars = (page: Page, card: string) => page.getByTestId(card).locator('.pad-bars rect');
+/** One card's bar heights, as drawn (changes when the answer does). */
+const heights = (page: Page, card: string) => bars(page, card).evaluateAll((rs) => rs.map((r) => r.getAttribute('height')).join('|'));
 
 test('draw a digit: the defender and the defended answer appear live; after a run, both thieves answer too', async ({ page }) => {
   test.setTimeout(150_000);
@@ -59,7 +61,7 @@ test('draw a digit: the defender and the defended answer appear live; after a ru
   await expect(page.getByRole('img', { name: 'The 28×28 image the models see' })).toBeVisible();
 
   // Moving β redraws the defended answer with the new setting (the same drawing is asked again).
-  const defendedBars = () => bars(page, 'pad-defended').evaluateAll((ps) => ps.map((p) => p.getAttribute('d')).join('|'));
+  const defendedBars = () => heights(page, 'pad-defended');
   const before = await defendedBars();
   const beta = lab.numberBox('β (beta)');
   await beta.fill('2');
@@ -72,7 +74,7 @@ test('draw a digit: the defender and the defended answer appear live; after a ru
   await expect(page.getByTestId('pad-thieves-note')).toContainText('after the run’s first budget step');
   // Drawing while the run goes on: the defender still answers (between the run's training steps).
   await expect(page.getByTestId('run-status')).toContainText('The thief is querying and training', { timeout: 60_000 });
-  const defenderBars = () => bars(page, 'pad-defender').evaluateAll((ps) => ps.map((p) => p.getAttribute('d')).join('|'));
+  const defenderBars = () => heights(page, 'pad-defender');
   const beforeStroke = await defenderBars();
   const trainingFrom = await page.evaluate(() => performance.now());
   await drawStroke(page, [

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, type PointerEvent } from 'react';
 import { prepareDrawing, rgbaToInk } from '../math/drawing';
 import { describeDefense, selectPadPreview, selectPadView } from '../store/selectors';
-import { ProbabilityBars } from './charts/ProbabilityBars';
+import { AnswerBars } from './charts/AnswerBars';
 import { DigitImage } from './DigitImage';
 import { useApp } from './storeContext';
 
@@ -243,7 +243,7 @@ export function DrawingPad() {
                     <strong data-testid={`pad-top-${c.id}`}>{c.topName}</strong>
                     <span className="pad-top-p">{(c.topP * 100).toFixed(0)}%</span>
                   </span>
-                  <ProbabilityBars rows={c.rows} domain={c.domain} tone={c.tone} label={`${c.title}: ${c.topName}, ${(c.topP * 100).toFixed(0)}%`} />
+                  <AnswerBars geometry={c.geometry} summary={`${c.title}: ${c.topName}, ${(c.topP * 100).toFixed(0)}%`} className="pad-bars" />
                 </li>
               ))}
               {view.thievesNote && view.cards.length > 0 && (

@@ -109,23 +109,50 @@ export interface AnswerBarRow {
   defended: number;
 }
 
-/** One bar of a sample card's answer glyph, in the glyph's own units (ANSWER_BARS_BOX). */
+/** One bar of an answer glyph, in the glyph's own units (its box: ANSWER_BARS_BOX or PAD_BARS_BOX). */
 export interface AnswerBarRect {
   kind: 'original' | 'defended';
   x: number;
   y: number;
   width: number;
   height: number;
+  /** Drawn faded (the drawing pad: every class but the top one). */
+  faded?: boolean;
 }
 
-/** The answer glyph's drawing box (stretched to the card's width; the class labels sit below it in HTML). */
-export const ANSWER_BARS_BOX = { width: 200, height: 56, top: 2 } as const;
+export interface BarsBox {
+  width: number;
+  height: number;
+  /** Room above the tallest bar. */
+  top: number;
+}
+
+/** The sample strip's answer glyph box (stretched to the card's width; the class labels sit below it in HTML). */
+export const ANSWER_BARS_BOX: BarsBox = { width: 200, height: 56, top: 2 };
+/** The drawing pad's answer glyph box. */
+export const PAD_BARS_BOX: BarsBox = { width: 200, height: 106, top: 2 };
 
 export interface AnswerBarsGeometry {
+  /** The drawing box the bars are measured in (the SVG's viewBox). */
+  box: BarsBox;
   bars: AnswerBarRect[];
   labels: string[];
   /** y of the value 0 (above the bottom of the plot when an answer dips below 0). */
   zeroY: number;
+}
+
+/** One y scale from domain[0] (≤ 0) at the bottom to domain[1] at box.top; a bar runs from the zero line to its value. */
+function barScale(box: BarsBox, [lo, hi]: [number, number]) {
+  const y = (v: number) => box.top + (1 - (v - lo) / (hi - lo || 1)) * (box.height - box.top);
+  const zeroY = y(0);
+  return {
+    zeroY,
+    /** A bar's top and height for value v (clamped to the domain; a negative v hangs below the zero line). */
+    bar(v: number) {
+      const yv = y(Math.min(hi, Math.max(lo, v)));
+      return { y: Math.min(yv, zeroY), height: Math.abs(zeroY - yv) };
+    },
+  };
 }
 
 /**
@@ -135,23 +162,36 @@ export interface AnswerBarsGeometry {
  * the zero line.
  */
 export function answerBarsGeometry(rows: AnswerBarRow[], domain: [number, number]): AnswerBarsGeometry {
-  const { width, height, top } = ANSWER_BARS_BOX;
-  const plot = height - top;
-  const [lo, hi] = domain;
-  const y = (v: number) => top + (1 - (v - lo) / (hi - lo || 1)) * plot;
-  const zeroY = y(0);
-  const slot = width / Math.max(1, rows.length);
+  const box = ANSWER_BARS_BOX;
+  const scale = barScale(box, domain);
+  const slot = box.width / Math.max(1, rows.length);
   const barWidth = (slot * 0.85) / 2;
   const bars: AnswerBarRect[] = [];
   rows.forEach((row, j) => {
     const left = j * slot + slot * 0.075;
     (['original', 'defended'] as const).forEach((kind, i) => {
-      const v = Math.min(hi, Math.max(lo, row[kind]));
-      const yv = y(v);
-      bars.push({ kind, x: left + i * barWidth, y: Math.min(yv, zeroY), width: barWidth, height: Math.abs(zeroY - yv) });
+      bars.push({ kind, x: left + i * barWidth, width: barWidth, ...scale.bar(row[kind]) });
     });
   });
-  return { bars, labels: rows.map((row) => row.label), zeroY };
+  return { box, bars, labels: rows.map((row) => row.label), zeroY: scale.zeroY };
+}
+
+/**
+ * The drawing pad's answer glyph: one bar per class in a slot of width/K (18% of it left as the
+ * gap), every class but the top one faded, on the same kind of scale as answerBarsGeometry.
+ */
+export function padBarsGeometry(rows: PadBarRow[], domain: [number, number], tone: 'original' | 'defended'): AnswerBarsGeometry {
+  const box = PAD_BARS_BOX;
+  const scale = barScale(box, domain);
+  const slot = box.width / Math.max(1, rows.length);
+  const bars = rows.map((row, j): AnswerBarRect => ({
+    kind: tone,
+    x: j * slot + slot * 0.09,
+    width: slot * 0.82,
+    faded: !row.top,
+    ...scale.bar(row.p),
+  }));
+  return { box, bars, labels: rows.map((row) => row.label), zeroY: scale.zeroY };
 }
 
 export interface SampleCard {
@@ -325,6 +365,8 @@ export interface PadCard {
   /** 'original' answers are drawn blue, 'defended' ones orange (as everywhere on the page). */
   tone: 'original' | 'defended';
   rows: PadBarRow[];
+  /** The answer glyph's bars (padBarsGeometry). */
+  geometry: AnswerBarsGeometry;
   topName: string;
   topP: number;
   domain: [number, number];
@@ -338,16 +380,19 @@ export interface PadView {
 
 function padCard(id: PadCard['id'], title: string, subtitle: string, tone: PadCard['tone'], answer: number[], names: readonly string[]): PadCard {
   const top = argmax(answer);
+  const rows = answer.map((p, j) => ({ label: String(j), p, top: j === top }));
+  // Raw ε answers may leave [0, 1] a little: the scale takes them in.
+  const domain: [number, number] = [Math.min(0, ...answer), Math.max(1, ...answer)];
   return {
     id,
     title,
     subtitle,
     tone,
-    rows: answer.map((p, j) => ({ label: String(j), p, top: j === top })),
+    rows,
+    geometry: padBarsGeometry(rows, domain, tone),
     topName: names[top] ?? String(top),
     topP: answer[top],
-    // Raw ε answers may leave [0, 1] a little: the axis takes them in.
-    domain: [Math.min(0, ...answer), Math.max(1, ...answer)],
+    domain,
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
 import { runEngine, type WorkerLike } from './engineBridge';
-import { answerBarsGeometry, formatDuration, placeholderSampleStrip, selectEpsilonQuery, selectReverseSigmoidChart, selectSampleStrip, selectThiefChart } from './selectors';
+import { answerBarsGeometry, formatDuration, padBarsGeometry, placeholderSampleStrip, selectEpsilonQuery, selectReverseSigmoidChart, selectSampleStrip, selectThiefChart } from './selectors';
 import { syncUrl, URL_WRITE_DELAY_MS, type UrlEnv } from './urlSync';
 import { DEFAULT_PARAMS } from '../params/schema';
 import type { Command, EngineEvent } from '../engine/protocol';
@@ -355,6 +355,21 @@ describe('sample strip selector', () => {
     const clipped = answerBarsGeometry([{ label: '0', original: 1.5, defended: -1 }], [0, 1]);
     expect(clipped.bars[0]).toMatchObject({ y: 2, height: 54 });
     expect(clipped.bars[1]).toMatchObject({ y: 56, height: 0 });
+  });
+
+  it('places the drawing pad\'s bars by hand-derived geometry (200 × 106 box, top 2, top class solid)', () => {
+    // Four classes: slot 50, gap 4.5 on each side, bars 41 wide; y(v) = 2 + (1 − v) · 104 on [0, 1].
+    const rows = [0.5, 0.25, 0, 0.25].map((p, j) => ({ label: String(j), p, top: j === 0 }));
+    const g = padBarsGeometry(rows, [0, 1], 'defended');
+    expect(g.box).toEqual({ width: 200, height: 106, top: 2 });
+    expect(g.zeroY).toBe(106);
+    expect(g.labels).toEqual(['0', '1', '2', '3']);
+    expect(g.bars).toEqual([
+      { kind: 'defended', x: 4.5, y: 54, width: 41, height: 52, faded: false },
+      { kind: 'defended', x: 54.5, y: 80, width: 41, height: 26, faded: true },
+      { kind: 'defended', x: 104.5, y: 106, width: 41, height: 0, faded: true },
+      { kind: 'defended', x: 154.5, y: 80, width: 41, height: 26, faded: true },
+    ]);
   });
 });
 
