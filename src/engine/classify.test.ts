@@ -9,7 +9,7 @@ import { predictProbabilities } from '../models/training';
 import { expectNoLeak, loadLayersModelFromDisk, useWasmBackendInNode } from '../models/testing';
 import { defenderKey, memoryStore } from './defenderProvider';
 import { Oracle } from './oracle';
-import { runExperiment, type LiveModels } from './experiment';
+import { runExperiment, type LiveModels, type RunContext } from './experiment';
 import { NoDefenderError, PadClassifier, snapshotThieves, testImage, type ThiefSnapshot } from './classify';
 import type { ExperimentConfig } from './protocol';
 
@@ -35,6 +35,19 @@ async function oracleAnswer(config: ExperimentConfig, pixels: Float32Array) {
     defender.dispose();
   }
 }
+
+/** A quiet run on the shipped defender (no events kept, no yielding, a still clock). */
+const runContext = (runId: number): RunContext => ({
+  runId,
+  dataset: data,
+  backend: 'wasm',
+  store: memoryStore(),
+  shippedDefender: loader,
+  emit: () => undefined,
+  isCancelled: () => false,
+  yieldNow: () => Promise.resolve(),
+  now: () => 0,
+});
 
 const expectSameVector = (actual: number[], expected: ArrayLike<number>) => {
   expect(actual).toHaveLength(expected.length);
@@ -144,13 +157,7 @@ describe('PadClassifier: the drawing pad’s answers', () => {
     const answers: { r: Awaited<ReturnType<PadClassifier['classify']>>; u: Float32Array; d: Float32Array }[] = [];
     let asked = 0;
     const summary = await runExperiment(config, {
-      runId: 8,
-      dataset: data,
-      backend: 'wasm',
-      store: memoryStore(),
-      shippedDefender: loader,
-      emit: () => undefined,
-      isCancelled: () => false,
+      ...runContext(8),
       // The worker answers the pad inside the run's checkpoints: so does this test, once per budget step.
       yieldNow: async () => {
         if (!live || asked === live.queries) return;
@@ -195,15 +202,7 @@ describe('PadClassifier: the drawing pad’s answers', () => {
     await pad.classify(testImage(data, 1).pixels, config, 1, { keep: true });
     const before = tf.memory().numTensors;
     const summary = await runExperiment(config, {
-      runId: 7,
-      dataset: data,
-      backend: 'wasm',
-      store: memoryStore(),
-      shippedDefender: loader,
-      emit: () => undefined,
-      isCancelled: () => false,
-      yieldNow: () => Promise.resolve(),
-      now: () => 0,
+      ...runContext(7),
       onThieves: async (thieves) => {
         snapshot = await snapshotThieves(7, thieves);
       },
