@@ -4,6 +4,7 @@
  */
 import { budgetSchedule } from '../math/schedule';
 import { reproductionPlan } from '../params/reproduction';
+import { createMemo } from './memo';
 import { buildReport, type ReportCharts, type ReproductionReport, type TradeoffPoint } from './reportBuilder';
 import type { EngineStatus } from './appStore';
 import type { RunSummary } from '../engine/protocol';
@@ -16,12 +17,14 @@ export interface DisplayedReport {
   source: 'live' | 'committed' | 'none';
 }
 
-const liveMemo = new WeakMap<object, { mode: string; out: DisplayedReport }>();
+const liveMemo = createMemo<object, DisplayedReport>();
 
 export function selectDisplayedReport(state: Pick<ReproduceState, 'results' | 'mode' | 'committed'>, engine: EngineStatus): DisplayedReport {
   if (Object.keys(state.results).length === 0) return state.committed ? committedView(state.committed) : NONE;
-  const hit = liveMemo.get(state.results);
-  if (hit && hit.mode === state.mode) return hit.out;
+  return liveMemo(state.results, state.mode, () => liveReport(state, engine));
+}
+
+function liveReport(state: Pick<ReproduceState, 'results' | 'mode'>, engine: EngineStatus): DisplayedReport {
   const plan = reproductionPlan(state.mode);
   const records = Object.values(state.results);
   const report = buildReport(plan, state.results, {
@@ -32,20 +35,13 @@ export function selectDisplayedReport(state: Pick<ReproduceState, 'results' | 'm
     machine: 'this browser',
     wallMs: records.reduce((a, r) => a + r.summary.wallMs, 0),
   });
-  const out: DisplayedReport = { report, source: 'live' };
-  liveMemo.set(state.results, { mode: state.mode, out });
-  return out;
+  return { report, source: 'live' };
 }
 
 const NONE: DisplayedReport = { report: null, source: 'none' };
-const committedMemo = new WeakMap<ReproductionReport, DisplayedReport>();
+const committedMemo = createMemo<ReproductionReport, DisplayedReport>();
 function committedView(report: ReproductionReport): DisplayedReport {
-  let out = committedMemo.get(report);
-  if (!out) {
-    out = { report, source: 'committed' };
-    committedMemo.set(report, out);
-  }
-  return out;
+  return committedMemo(report, null, () => ({ report, source: 'committed' }));
 }
 
 export interface TradeoffGroup {
@@ -81,7 +77,7 @@ export interface TradeoffView {
   offChartNote: string | null;
 }
 
-const tradeoffMemo = new WeakMap<object, TradeoffView>();
+const tradeoffMemo = createMemo<object, TradeoffView>();
 
 /**
  * The trade-off chart's data. Every usable defense keeps P(M) near 1, so a [0, 1] axis would stack
@@ -90,8 +86,10 @@ const tradeoffMemo = new WeakMap<object, TradeoffView>();
  * so the chart can say so in words.
  */
 export function selectTradeoffView(chart: NonNullable<ReportCharts['tradeoff']>): TradeoffView {
-  const hit = tradeoffMemo.get(chart);
-  if (hit) return hit;
+  return tradeoffMemo(chart, null, () => tradeoffView(chart));
+}
+
+function tradeoffView(chart: NonNullable<ReportCharts['tradeoff']>): TradeoffView {
   const onChart = chart.points.filter((p) => p.protectedAgreement >= TRADEOFF_USABLE_P);
   const offChart = chart.points.filter((p) => p.protectedAgreement < TRADEOFF_USABLE_P);
   const byGroup = new Map<string, TradeoffPoint[]>();
@@ -103,21 +101,17 @@ export function selectTradeoffView(chart: NonNullable<ReportCharts['tradeoff']>)
     offChart.length === 0
       ? null
       : `Off the chart (honest users would get a wrong top class more often than not): ${offChart.map((p) => `${p.label}, P(M) ${pct(p.protectedAgreement)}, S(M) ${pct(p.stolenAgreement)}`).join('; ')}.`;
-  const view: TradeoffView = { groups, xDomain: [Math.max(0, Math.floor((low - 0.01) * 20) / 20), 1], offChart, offChartNote };
-  tradeoffMemo.set(chart, view);
-  return view;
+  return { groups, xDomain: [Math.max(0, Math.floor((low - 0.01) * 20) / 20), 1], offChart, offChartNote };
 }
 
-const curveMemo = new WeakMap<object, ThiefChartData>();
+const curveMemo = createMemo<object, ThiefChartData>();
 
 /** A report's learning curve in the shape of the lab's thief chart. */
 export function selectReportCurve(curve: NonNullable<ReportCharts['curve']>): ThiefChartData {
-  const hit = curveMemo.get(curve);
-  if (hit) return hit;
-  const schedule = budgetSchedule(curve.budget);
-  const data: ThiefChartData = { rows: curve.rows, xDomain: [schedule[0], curve.budget], xTicks: schedule, defenderAccuracy: curve.defenderAccuracy, chance: 0.1 };
-  curveMemo.set(curve, data);
-  return data;
+  return curveMemo(curve, null, () => {
+    const schedule = budgetSchedule(curve.budget);
+    return { rows: curve.rows, xDomain: [schedule[0], curve.budget], xTicks: schedule, defenderAccuracy: curve.defenderAccuracy, chance: 0.1 };
+  });
 }
 
 export interface LessonThief {

@@ -4,6 +4,7 @@
  */
 import { ambiguousBands, reverseSigmoidCurve, type Band, type ReverseSigmoidPoint } from '../math/curves';
 import { budgetSchedule } from '../math/schedule';
+import { createMemo } from './memo';
 import { epsilonPerturb } from '../math/counterAttack';
 import { centering, winnerTakesAll } from '../math/renormalize';
 import { argmax } from '../math/metrics';
@@ -67,7 +68,7 @@ export interface ThiefChartData {
   chance: number;
 }
 
-const thiefMemo = new WeakMap<object, ThiefChartData>();
+const thiefMemo = createMemo<object, ThiefChartData>();
 const NO_ROWS: CurveRow[] = [];
 
 /**
@@ -80,19 +81,11 @@ export function selectThiefChart(run: RunState, idleBudget: number = PARAMS.budg
   // Before a run the axis follows the budget setting, so pressing Run (same budget) leaves the
   // chart untouched: no redraw in the click's task.
   const budget = run.config?.budget ?? idleBudget;
-  const key = run.rows.length === 0 ? NO_ROWS : run.rows;
-  const hit = thiefMemo.get(key);
-  if (hit && hit.xDomain[1] === budget && hit.defenderAccuracy === (run.defender?.testAccuracy ?? null)) return hit;
-  const schedule = budgetSchedule(budget);
-  const data: ThiefChartData = {
-    rows: run.rows,
-    xDomain: [schedule[0], budget],
-    xTicks: schedule,
-    defenderAccuracy: run.defender?.testAccuracy ?? null,
-    chance: 1 / numClasses,
-  };
-  thiefMemo.set(key, data);
-  return data;
+  const defenderAccuracy = run.defender?.testAccuracy ?? null;
+  return thiefMemo(run.rows.length === 0 ? NO_ROWS : run.rows, `${budget}|${defenderAccuracy}|${numClasses}`, () => {
+    const schedule = budgetSchedule(budget);
+    return { rows: run.rows, xDomain: [schedule[0], budget], xTicks: schedule, defenderAccuracy, chance: 1 / numClasses };
+  });
 }
 
 /** "3 min 20 s", "45 s": an ETA a person can read at a glance. */
@@ -210,33 +203,31 @@ export interface SampleCard {
   offSimplex: boolean;
 }
 
-const stripMemo = new WeakMap<object, { classNames: readonly string[]; cards: SampleCard[] }>();
+const stripMemo = createMemo<object, SampleCard[]>();
 
 /** The sample strip's bar-chart rows, shaped once per samples event and class-name list. */
 export function selectSampleStrip(samples: SampleAnswer[], classNames: readonly string[]): SampleCard[] {
-  const hit = stripMemo.get(samples);
-  if (hit && hit.classNames === classNames) return hit.cards;
-  const cards = samples.map((s) => {
-    // Bars are labelled by class index: first letters are ambiguous (T-shirt / Trouser).
-    const rows = s.original.map((p, j) => ({ label: String(j), original: p, defended: s.defended[j] }));
-    const min = Math.min(0, ...s.defended);
-    const domain: [number, number] = [min, 1];
-    const top = (p: number[]) => p.reduce((best, v, j) => (v > p[best] ? j : best), 0);
-    const [t, d] = [top(s.original), top(s.defended)];
-    return {
-      pixels: s.pixels,
-      caption: s.label >= 0 ? `true: ${classNames[s.label] ?? s.label}` : 'random noise',
-      rows,
-      geometry: answerBarsGeometry(rows, domain),
-      summary: `The defender's answer: ${classNames[t] ?? t} at ${Math.round(s.original[t] * 100)}%; the thief gets: ${classNames[d] ?? d} at ${Math.round(s.defended[d] * 100)}%`,
-      domain,
-      // What this one answer looks like as a distribution (raw ε answers leave the simplex).
-      stats: `Σ ${s.defendedSum.toFixed(3)} · min ${s.defendedMin.toFixed(3)}${s.centeringRounds !== null ? ` · ${s.centeringRounds} round${s.centeringRounds === 1 ? '' : 's'}` : ''}`,
-      offSimplex: s.defendedMin < 0 || Math.abs(s.defendedSum - 1) > 1e-3,
-    };
-  });
-  stripMemo.set(samples, { classNames, cards });
-  return cards;
+  return stripMemo(samples, classNames, () => samples.map((s) => sampleCard(s, classNames)));
+}
+
+function sampleCard(s: SampleAnswer, classNames: readonly string[]): SampleCard {
+  // Bars are labelled by class index: first letters are ambiguous (T-shirt / Trouser).
+  const rows = s.original.map((p, j) => ({ label: String(j), original: p, defended: s.defended[j] }));
+  const min = Math.min(0, ...s.defended);
+  const domain: [number, number] = [min, 1];
+  const top = (p: number[]) => p.reduce((best, v, j) => (v > p[best] ? j : best), 0);
+  const [t, d] = [top(s.original), top(s.defended)];
+  return {
+    pixels: s.pixels,
+    caption: s.label >= 0 ? `true: ${classNames[s.label] ?? s.label}` : 'random noise',
+    rows,
+    geometry: answerBarsGeometry(rows, domain),
+    summary: `The defender's answer: ${classNames[t] ?? t} at ${Math.round(s.original[t] * 100)}%; the thief gets: ${classNames[d] ?? d} at ${Math.round(s.defended[d] * 100)}%`,
+    domain,
+    // What this one answer looks like as a distribution (raw ε answers leave the simplex).
+    stats: `Σ ${s.defendedSum.toFixed(3)} · min ${s.defendedMin.toFixed(3)}${s.centeringRounds !== null ? ` · ${s.centeringRounds} round${s.centeringRounds === 1 ? '' : 's'}` : ''}`,
+    offSimplex: s.defendedMin < 0 || Math.abs(s.defendedSum - 1) > 1e-3,
+  };
 }
 
 const placeholderMemo = new Map<number, SampleCard[]>();
@@ -413,7 +404,7 @@ function thievesNote(result: ClassifyResult | null, pad: PadState, run: RunState
   return pad.source ? 'Run a theft to see the thieves’ answers.' : null;
 }
 
-const padMemo = new WeakMap<object, { key: string; view: PadView }>();
+const padMemo = createMemo<object, PadView>();
 const NO_RESULT = {};
 
 /**
@@ -425,8 +416,10 @@ export function selectPadView(pad: PadState, run: RunState, params: Params): Pad
   const result = pad.status === 'error' ? null : pad.result;
   const defense = describeDefense(params);
   const key = [pad.source ? 1 : 0, run.runId, run.status, params.dataset, defense].join('|');
-  const hit = padMemo.get(result ?? NO_RESULT);
-  if (hit && hit.key === key) return hit.view;
+  return padMemo(result ?? NO_RESULT, key, () => padView(result, defense, pad, run, params));
+}
+
+function padView(result: ClassifyResult | null, defense: string, pad: PadState, run: RunState, params: Params): PadView {
   const names = classNamesFor(params.dataset);
   const cards: PadCard[] = [];
   const note = thievesNote(result, pad, run, params.dataset);
@@ -446,19 +439,12 @@ export function selectPadView(pad: PadState, run: RunState, params: Params): Pad
       cards.push(padCard('thief-defended', 'Defended thief', about('defended'), 'defended', result.thiefDefended, names));
     }
   }
-  const view: PadView = { cards, thievesNote: note };
-  padMemo.set(result ?? NO_RESULT, { key, view });
-  return view;
+  return { cards, thievesNote: note };
 }
 
-const previewMemo = new WeakMap<number[], number[]>();
+const previewMemo = createMemo<number[], number[]>();
 
 /** The pad's 28×28 input as grey levels 0–255, for the "what the model sees" thumbnail. */
 export function selectPadPreview(pixels: number[]): number[] {
-  let grey = previewMemo.get(pixels);
-  if (!grey) {
-    grey = pixels.map((v) => Math.round(255 * Math.min(1, Math.max(0, v))));
-    previewMemo.set(pixels, grey);
-  }
-  return grey;
+  return previewMemo(pixels, null, () => pixels.map((v) => Math.round(255 * Math.min(1, Math.max(0, v)))));
 }
