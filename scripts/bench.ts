@@ -73,6 +73,8 @@ interface RunRecord {
   points: number;
   longestTaskMs: number;
   longTasks: number;
+  /** The longest task from the defender phase on: the data set is loaded, the engine works (the goal's "during training"). */
+  longestTaskWhileTrainingMs: number;
   /** The longest task from the first curve point on (the thieves' training and the chart redraws only). */
   longestTaskAfterFirstPointMs: number;
   /** Each long task (≥ 50 ms) with the last engine event the page received before it began. */
@@ -244,6 +246,7 @@ async function run(page: Page, overrides: Record<string, unknown>, timeoutMs: nu
               points,
               longestTaskMs: Math.max(0, ...tasks.map((t) => t.duration)),
               longTasks: tasks.length,
+              longestTaskWhileTrainingMs: Math.max(0, ...tasks.filter((t) => dataLoaded !== null && t.start >= t0 + dataLoaded).map((t) => t.duration)),
               longestTaskAfterFirstPointMs: Math.max(0, ...tasks.filter((t) => firstPoint !== null && t.start >= t0 + firstPoint).map((t) => t.duration)),
               longTaskLog: tasks.map((t) => ({ ms: Math.round(t.duration), atMs: Math.round(t.start - t0), afterEvent: cause(t.start) })),
               defenderSource: summary?.defenderSource ?? null,
@@ -674,22 +677,25 @@ function report({ date, machine, rows, lesson, lessonNote, loading }: Measured, 
     ),
   ].join('\n');
   const runsTable = [
-    '| backend | small run (5×) | Run → first point, 1st run (loads data) | Run → first point, runs 2–5 (median) | longest main-thread task (from the first point on) | tensors before → after | bytes before → after | default lesson |',
+    '| backend | small run (5×) | Run → first point, 1st run (loads data) | Run → first point, runs 2–5 (median) | longest main-thread task: whole run (from the defender phase on) | tensors before → after | bytes before → after | default lesson |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
     ...ran.map((r) => {
       const c = r.runs?.config;
       const lessonCell = r.lesson && 'wallMs' in r.lesson ? `**${s1(r.lesson.wallMs)}**` : r.lesson && 'estimateMs' in r.lesson ? `not run (≈ ${s1(r.lesson.estimateMs)} est.)` : '–';
-      return `| ${r.ran} | ${c ? `${c.budget} queries, ${c.thiefEpochs} ep., ${c.evalSize} eval` : '–'} | ${ms(r.runs?.list[0]?.timeToFirstPointMs)} | ${ms(median(r.runs?.list.slice(1).map((x) => x.timeToFirstPointMs ?? NaN).filter(Number.isFinite) ?? []))} | ${ms(r.runs?.longestTaskMs)} (${ms(r.runs ? Math.max(...r.runs.list.map((x) => x.longestTaskAfterFirstPointMs)) : null)}) | ${r.runs ? `${r.runs.memoryBefore.numTensors} → ${r.runs.memoryAfter.numTensors}` : '–'} | ${r.runs ? `${r.runs.memoryBefore.numBytes} → ${r.runs.memoryAfter.numBytes}` : '–'} | ${lessonCell} |`;
+      return `| ${r.ran} | ${c ? `${c.budget} queries, ${c.thiefEpochs} ep., ${c.evalSize} eval` : '–'} | ${ms(r.runs?.list[0]?.timeToFirstPointMs)} | ${ms(median(r.runs?.list.slice(1).map((x) => x.timeToFirstPointMs ?? NaN).filter(Number.isFinite) ?? []))} | ${ms(r.runs?.longestTaskMs)} (${ms(r.runs ? Math.max(...r.runs.list.map((x) => x.longestTaskWhileTrainingMs)) : null)}) | ${r.runs ? `${r.runs.memoryBefore.numTensors} → ${r.runs.memoryAfter.numTensors}` : '–'} | ${r.runs ? `${r.runs.memoryBefore.numBytes} → ${r.runs.memoryAfter.numBytes}` : '–'} | ${lessonCell} |`;
     }),
   ].join('\n');
   const engineRatios = ran.flatMap((r) => r.limits?.throughput.map((t) => t.ratio) ?? []);
   const best = ran.find((r) => r.ran === lesson?.backend);
+  const whileTraining = Math.max(...ran.flatMap((r) => r.runs?.list.map((x) => x.longestTaskWhileTrainingMs) ?? []), lesson?.longestTaskWhileTrainingMs ?? 0);
   const goals = {
     lessonMs: { goal: `≤ ${GOALS.lessonMs} ms on the best backend`, measured: lesson?.wallMs ?? null, met: lesson ? lesson.outcome === 'done' && lesson.wallMs <= GOALS.lessonMs : null },
     longestTaskMs: {
-      goal: `< ${GOALS.longestTaskMs} ms during training`,
-      measured: Math.max(...ran.map((r) => r.runs?.longestTaskMs ?? 0), lesson?.longestTaskMs ?? 0),
-      met: Math.max(...ran.map((r) => r.runs?.longestTaskMs ?? 0), lesson?.longestTaskMs ?? 0) < GOALS.longestTaskMs,
+      goal: `< ${GOALS.longestTaskMs} ms during training (from the defender phase on)`,
+      measured: whileTraining,
+      met: whileTraining < GOALS.longestTaskMs,
+      /** The same over whole runs, the data set's download included. */
+      wholeRunMs: Math.max(...ran.map((r) => r.runs?.longestTaskMs ?? 0), lesson?.longestTaskMs ?? 0),
       /** The same from each run's first curve point on: the thieves training, the charts redrawing. */
       fromFirstPointMs: Math.max(...ran.flatMap((r) => r.runs?.list.map((x) => x.longestTaskAfterFirstPointMs) ?? []), lesson?.longestTaskAfterFirstPointMs ?? 0),
     },
@@ -721,7 +727,7 @@ function report({ date, machine, rows, lesson, lessonNote, loading }: Measured, 
       ].join('\n')
     : '';
   const lessonText = lesson
-    ? `default lesson (#v=1: thief I, Sample, reverse sigmoid, 19,200 queries) on ${lesson.backend}: ${lesson.outcome} in ${s1(lesson.wallMs)} (data load ${ms(lesson.dataLoadMs)}, engine ${s1(lesson.engineWallMs)}), first point ${ms(lesson.timeToFirstPointMs)}, defender ${lesson.defenderSource}, longest task ${ms(lesson.longestTaskMs)}, tensors ${lesson.memoryBefore.numTensors} → ${lesson.memoryAfter.numTensors}; estimate from the step times ${s1(best ? estimateLessonMs(best.results) : null)}`
+    ? `default lesson (#v=1: thief I, Sample, reverse sigmoid, 19,200 queries) on ${lesson.backend}: ${lesson.outcome} in ${s1(lesson.wallMs)} (data load ${ms(lesson.dataLoadMs)}, engine ${s1(lesson.engineWallMs)}), first point ${ms(lesson.timeToFirstPointMs)}, defender ${lesson.defenderSource}, longest task ${ms(lesson.longestTaskMs)} (${ms(lesson.longestTaskWhileTrainingMs)} from the defender phase on), tensors ${lesson.memoryBefore.numTensors} → ${lesson.memoryAfter.numTensors}; estimate from the step times ${s1(best ? estimateLessonMs(best.results) : null)}`
     : `default lesson: ${lessonNote || 'see the per-backend rows'}`;
   const goalRows = Object.entries(goals).map(([name, g]) => {
     const m = g.measured;
