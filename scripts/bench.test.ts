@@ -2,92 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainStepFlops } from '../src/models/flops';
+import type { BenchFile, RunRecord } from './benchRecord';
 
 // The committed record of `npm run bench` on the project's machine: its shape and sanity. The
 // speed goals are reported there, never asserted here (timings depend on the machine).
 const PATH = resolve(import.meta.dirname, '../bench/results.json');
 
-interface Memory {
-  numTensors: number;
-  numBytes: number;
-}
-interface Run {
-  timeToFirstPointMs: number | null;
-  wallMs: number;
-  engineWallMs: number | null;
-  dataLoadMs: number | null;
-  dataProgressEvents: number;
-  points: number;
-  longestTaskMs: number;
-  longTasks: number;
-  longestTaskWhileTrainingMs: number;
-  longestTaskAfterFirstPointMs: number;
-  longTaskLog: { ms: number; atMs: number; afterEvent: string }[];
-  defenderSource: string | null;
-  numTensorsBefore: number | null;
-  numTensorsAfter: number | null;
-  outcome: string;
-}
-interface Lesson extends Run {
-  backend: string;
-  memoryBefore: Memory;
-  memoryAfter: Memory;
-}
-interface Row {
-  requested: string;
-  ran: string | null;
-  device: string;
-  note: string;
-  results: { model: string; batch: number; firstStepMs: number; msPerStep: number; timedSteps: number; inferMsPer1000: number }[];
-  numTensorsBefore?: number;
-  numTensorsAfter?: number;
-  limits?: {
-    throughput: {
-      model: string;
-      batch: number;
-      shift: number;
-      steps: number;
-      engineMsPerStep: number;
-      bareMsPerStep: number;
-      ratio: number;
-      roundRatios: { count: number; min: number; median: number; max: number };
-      flopsPerStep: number;
-    }[];
-    matmul: { n: number; reps: number; msPerMatmul: number; gflops: number };
-    defenderStep: { flops: number; msPerStep: number; gflops: number };
-    defenderVsMatmul: number;
-    numTensorsBefore: number;
-    numTensorsAfter: number;
-  };
-  runs?: { config: { budget: number; evalSize: number; thiefEpochs: number }; list: Run[]; memoryBefore: Memory; memoryAfter: Memory; longestTaskMs: number };
-  lesson?: Lesson | { skipped: string; estimateMs: number | null };
-}
-interface Loading {
-  interactiveMs: number;
-  interactiveMsEach: number[];
-  bytesBeforeInteractiveEach: number[];
-  firstContentfulPaintMs: number | null;
-  bytesBeforeInteractive: number;
-  bytesUntilEngineReady: number;
-  resources: { path: string; bytes: number; startMs: number; endMs: number }[];
-  dataFilesBeforeInteractive: string[];
-  dataFilesBeforeRun: string[];
-  dataFetchedOnRun: { files: number; bytes: number; progressBarSeen: boolean; loadMs: number | null; runOutcome: string } | null;
-  workerChunk: { path: string; startMs: number; endMs: number } | null;
-}
-interface Results {
-  date: string;
-  batch: number;
-  machine: { cores: number };
-  backends: Row[];
-  lesson: Lesson | null;
-  loading: Loading;
-  goals: Record<string, { goal: string; measured?: unknown; met?: boolean | null }>;
-}
+const read = () => JSON.parse(readFileSync(PATH, 'utf8')) as BenchFile;
 
-const read = () => JSON.parse(readFileSync(PATH, 'utf8')) as Results;
-
-function expectRunSane(r: Run) {
+function expectRunSane(r: RunRecord) {
   expect(r.outcome).toBe('done');
   expect(r.points).toBeGreaterThanOrEqual(1);
   expect(r.timeToFirstPointMs).toBeGreaterThan(0);
@@ -196,7 +119,9 @@ describe('bench/results.json', () => {
   });
 
   it('has cold loads: interactive before any data file, with bytes counted', () => {
-    const l = read().loading;
+    const loading = read().loading;
+    expect(loading).not.toBeNull();
+    const l = loading!;
     expect(l.interactiveMs).toBeGreaterThan(0);
     expect(l.interactiveMsEach.length).toBeGreaterThanOrEqual(1);
     expect(l.bytesBeforeInteractiveEach).toHaveLength(l.interactiveMsEach.length);

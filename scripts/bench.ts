@@ -29,9 +29,10 @@ import { dirname } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { waitForServer } from './lib/server';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import type { BenchResult, EngineEvent, MatmulResult, RunSummary, ThroughputResult } from '../src/engine/protocol';
+import type { BenchResult, EngineEvent, RunSummary, ThroughputResult } from '../src/engine/protocol';
 import { trainStepFlops } from '../src/models/flops';
 import { budgetSchedule } from '../src/math/schedule';
+import type { BackendRow, BenchFile, LessonRecord, LoadingRecord, LoadingSummary, MemorySnapshot, RunRecord } from './benchRecord';
 
 const PORT = 4175;
 const URL_BASE = `http://127.0.0.1:${PORT}/`;
@@ -53,94 +54,6 @@ const OUT = option('out') ?? 'bench/results.json';
 /** Finished parts, saved as they finish: `--resume` continues an interrupted bench from them. */
 const PARTIAL = OUT.replace(/\.json$/, '.partial.json');
 const DIST = option('dist');
-
-interface MemorySnapshot {
-  numTensors: number;
-  numBytes: number;
-}
-
-interface RunRecord {
-  /** Page clock: Run pressed (store.startRun) → the first 'point' event reaches the page. */
-  timeToFirstPointMs: number | null;
-  /** Page clock: Run pressed → 'done'. */
-  wallMs: number;
-  /** The worker's own wall time of runExperiment (after the data set is loaded). */
-  engineWallMs: number | null;
-  /** Run pressed → the defender phase begins (the data set is loaded by then). */
-  dataLoadMs: number | null;
-  /** 'progress' events of the loading-data phase (the progress bar's updates). */
-  dataProgressEvents: number;
-  points: number;
-  longestTaskMs: number;
-  longTasks: number;
-  /** The longest task from the defender phase on: the data set is loaded, the engine works (the goal's "during training"). */
-  longestTaskWhileTrainingMs: number;
-  /** The longest task from the first curve point on (the thieves' training and the chart redraws only). */
-  longestTaskAfterFirstPointMs: number;
-  /** Each long task (≥ 50 ms) with the last engine event the page received before it began. */
-  longTaskLog: { ms: number; atMs: number; afterEvent: string }[];
-  defenderSource: string | null;
-  finalAccuracy: { undefended: number; defended: number } | null;
-  numTensorsBefore: number | null;
-  numTensorsAfter: number | null;
-  outcome: string;
-}
-
-interface LessonRecord extends RunRecord {
-  backend: string;
-  device: string;
-  memoryBefore: MemorySnapshot;
-  memoryAfter: MemorySnapshot;
-}
-
-interface BackendRow {
-  requested: string;
-  ran: string | null;
-  device: string;
-  note: string;
-  results: BenchResult[];
-  numTensorsBefore?: number;
-  numTensorsAfter?: number;
-  limits?: {
-    throughput: ThroughputResult[];
-    matmul: MatmulResult;
-    /** Analytic FLOPs of the defender's step ÷ its ms/step in `results`. */
-    defenderStep: { flops: number; msPerStep: number; gflops: number };
-    /** defenderStep.gflops ÷ matmul.gflops. */
-    defenderVsMatmul: number;
-    numTensorsBefore: number;
-    numTensorsAfter: number;
-  };
-  runs?: {
-    config: { budget: number; evalSize: number; thiefEpochs: number; shift: number; substitute: string };
-    list: RunRecord[];
-    memoryBefore: MemorySnapshot;
-    memoryAfter: MemorySnapshot;
-    longestTaskMs: number;
-  };
-  lesson?: LessonRecord | { skipped: string; estimateMs: number | null };
-}
-
-interface LoadingRecord {
-  url: string;
-  /** performance.now() in the page (0 = navigation start) when the β slider first moved the curve (summary: the median load). */
-  interactiveMs: number;
-  firstContentfulPaintMs: number | null;
-  domContentLoadedMs: number | null;
-  /** Bytes (body as sent + headers) of the responses that finished before interactive (summary: the most of any load). */
-  bytesBeforeInteractive: number;
-  /** Requests started before interactive but still loading then (not in the sum above). */
-  inFlightAtInteractive: string[];
-  /** Everything the page fetched until the engine was ready (no run started). */
-  bytesUntilEngineReady: number;
-  engineReadyMs: number | null;
-  resources: { path: string; bytes: number; startMs: number; endMs: number; note?: string }[];
-  dataFilesBeforeInteractive: string[];
-  dataFilesBeforeRun: string[];
-  /** After Run (last cold load only): the data set's files were fetched, and a <progress> bar showed while they loaded. */
-  dataFetchedOnRun: { files: number; bytes: number; progressBarSeen: boolean; loadMs: number | null; runOutcome: string } | null;
-  workerChunk: { path: string; startMs: number; endMs: number } | null;
-}
 
 /**
  * tsx compiles this file with esbuild's keepNames, which wraps named inner functions in
@@ -542,8 +455,6 @@ const ratio = (t: ThroughputResult[] | undefined, model: string, shift = LESSON_
   return x ? `${x.ratio.toFixed(2)} (${x.roundRatios.median.toFixed(2)})` : '–';
 };
 
-type LoadingSummary = LoadingRecord & { interactiveMsEach: number[]; bytesBeforeInteractiveEach: number[] };
-
 /**
  * The cold loads in one record: the last load's details (it also ran the data check), the median
  * time to interactive, and the most bytes any load had received by then (the worker chunk lands
@@ -753,7 +664,8 @@ function report({ date, machine, rows, lesson, lessonNote, loading }: Measured, 
       goalsTable,
     ].join('\n'),
   );
-  writeFileSync(out, `${JSON.stringify({ date, batch: BATCH, machine, backends: rows, lesson, loading, goals }, null, 2)}\n`);
+  const file: BenchFile = { date, batch: BATCH, machine, backends: rows, lesson, loading, goals };
+  writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }
 

@@ -1,0 +1,114 @@
+/**
+ * The shape of bench/results.json: what `npm run bench` (bench.ts) writes and bench.test.ts reads,
+ * declared once.
+ */
+import type { BenchResult, MatmulResult, ThroughputResult } from '../src/engine/protocol';
+
+export interface MemorySnapshot {
+  numTensors: number;
+  numBytes: number;
+}
+
+export interface RunRecord {
+  /** Page clock: Run pressed (store.startRun) → the first 'point' event reaches the page. */
+  timeToFirstPointMs: number | null;
+  /** Page clock: Run pressed → 'done'. */
+  wallMs: number;
+  /** The worker's own wall time of runExperiment (after the data set is loaded). */
+  engineWallMs: number | null;
+  /** Run pressed → the defender phase begins (the data set is loaded by then). */
+  dataLoadMs: number | null;
+  /** 'progress' events of the loading-data phase (the progress bar's updates). */
+  dataProgressEvents: number;
+  points: number;
+  longestTaskMs: number;
+  longTasks: number;
+  /** The longest task from the defender phase on: the data set is loaded, the engine works (the goal's "during training"). */
+  longestTaskWhileTrainingMs: number;
+  /** The longest task from the first curve point on (the thieves' training and the chart redraws only). */
+  longestTaskAfterFirstPointMs: number;
+  /** Each long task (≥ 50 ms) with the last engine event the page received before it began. */
+  longTaskLog: { ms: number; atMs: number; afterEvent: string }[];
+  defenderSource: string | null;
+  finalAccuracy: { undefended: number; defended: number } | null;
+  numTensorsBefore: number | null;
+  numTensorsAfter: number | null;
+  outcome: string;
+}
+
+export interface LessonRecord extends RunRecord {
+  backend: string;
+  device: string;
+  memoryBefore: MemorySnapshot;
+  memoryAfter: MemorySnapshot;
+}
+
+export interface BackendRow {
+  requested: string;
+  ran: string | null;
+  device: string;
+  note: string;
+  results: BenchResult[];
+  numTensorsBefore?: number;
+  numTensorsAfter?: number;
+  limits?: {
+    throughput: ThroughputResult[];
+    matmul: MatmulResult;
+    /** Analytic FLOPs of the defender's step ÷ its ms/step in `results`. */
+    defenderStep: { flops: number; msPerStep: number; gflops: number };
+    /** defenderStep.gflops ÷ matmul.gflops. */
+    defenderVsMatmul: number;
+    numTensorsBefore: number;
+    numTensorsAfter: number;
+  };
+  runs?: {
+    config: { budget: number; evalSize: number; thiefEpochs: number; shift: number; substitute: string };
+    list: RunRecord[];
+    memoryBefore: MemorySnapshot;
+    memoryAfter: MemorySnapshot;
+    longestTaskMs: number;
+  };
+  lesson?: LessonRecord | { skipped: string; estimateMs: number | null };
+}
+
+export interface LoadingRecord {
+  url: string;
+  /** performance.now() in the page (0 = navigation start) when the β slider first moved the curve (summary: the median load). */
+  interactiveMs: number;
+  firstContentfulPaintMs: number | null;
+  domContentLoadedMs: number | null;
+  /** Bytes (body as sent + headers) of the responses that finished before interactive (summary: the most of any load). */
+  bytesBeforeInteractive: number;
+  /** Requests started before interactive but still loading then (not in the sum above). */
+  inFlightAtInteractive: string[];
+  /** Everything the page fetched until the engine was ready (no run started). */
+  bytesUntilEngineReady: number;
+  engineReadyMs: number | null;
+  resources: { path: string; bytes: number; startMs: number; endMs: number; note?: string }[];
+  dataFilesBeforeInteractive: string[];
+  dataFilesBeforeRun: string[];
+  /** After Run (last cold load only): the data set's files were fetched, and a <progress> bar showed while they loaded. */
+  dataFetchedOnRun: { files: number; bytes: number; progressBarSeen: boolean; loadMs: number | null; runOutcome: string } | null;
+  workerChunk: { path: string; startMs: number; endMs: number } | null;
+}
+
+/** The cold loads in one record: the last load's details, with every load's time and bytes to interactive. */
+export type LoadingSummary = LoadingRecord & { interactiveMsEach: number[]; bytesBeforeInteractiveEach: number[] };
+
+export interface BenchGoal {
+  goal: string;
+  measured?: unknown;
+  met?: boolean | null;
+  [detail: string]: unknown;
+}
+
+/** bench/results.json. */
+export interface BenchFile {
+  date: string;
+  batch: number;
+  machine: { cores: number; cpu: string; memGiB: number };
+  backends: BackendRow[];
+  lesson: LessonRecord | null;
+  loading: LoadingSummary | null;
+  goals: Record<string, BenchGoal>;
+}
