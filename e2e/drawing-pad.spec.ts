@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { LabPage } from './pages/LabPage';
+import { mainThread, observeMainThread } from './pages/mainThread';
 
 // A small run on WASM: the shipped MNIST defender, MLP thief I, 150 … 4,800 queries, one epoch
 // per step (about 10 s here: long enough to draw while it runs).
@@ -19,15 +20,7 @@ async function drawStroke(page: Page, points: [number, number][]) {
 }
 
 test.beforeEach(async ({ page }) => {
-  // Main-thread long tasks, with the time they started (ms since navigation).
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => w.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({
-      type: 'longtask',
-      buffered: true,
-    });
-  });
+  await observeMainThread(page);
 });
 
 /** The bars one answer card draws (one per class). */
@@ -88,10 +81,7 @@ test('draw a digit: the defender and the defended answer appear live; after a ru
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   // Drawing while the thieves train: the pad's answers redraw between training steps, without a long task.
-  const longTasks = await page.evaluate(
-    (from) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= from).map((t) => Math.round(t.duration)),
-    trainingFrom,
-  );
+  const longTasks = (await mainThread(page)).longTasks.filter((t) => t.start >= trainingFrom).map((t) => Math.round(t.duration));
   console.log(`drawing during the run: ${longTasks.length} long tasks, longest ${Math.max(0, ...longTasks)} ms`);
   // ... and the run's own tensor count still returned to where it started.
   const tensors = await page.evaluate(() => {

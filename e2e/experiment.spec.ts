@@ -1,40 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { LabPage } from './pages/LabPage';
+import { clearMainThread, longest, mainThread, observeMainThread } from './pages/mainThread';
 
 // A small run through the real worker: shipped MNIST defender (seed 1, 3 epochs), MLP thief I,
 // 150 … 1,200 queries, 2 epochs per step, 200 test images: a few seconds on WASM.
 const SMALL_RUN = '#v=1&sub=I&budget=1200&tep=2&eval=200';
 
 test.beforeEach(async ({ page }) => {
-  // Record main-thread long tasks and slow input events from the first byte on.
-  await page.addInitScript(() => {
-    const w = window as unknown as {
-      __longTasks: number[];
-      __events: { name: string; duration: number }[];
-      __shifts: { value: number; at: number; sources: string[] }[];
-    };
-    w.__longTasks = [];
-    w.__events = [];
-    w.__shifts = [];
-    // Layout shifts not caused by input (the Web Vitals rule), with the nodes that moved.
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; startTime: number; sources?: { node?: Node }[] }[]) {
-        if (e.hadRecentInput) continue;
-        const sources = (e.sources ?? []).map((s) => {
-          const el = s.node instanceof Element ? s.node : s.node?.parentElement;
-          return el ? `${el.tagName.toLowerCase()}.${el.className}` : '?';
-        });
-        w.__shifts.push({ value: e.value, at: e.startTime, sources });
-      }
-    }).observe({ type: 'layout-shift', buffered: true });
-    new PerformanceObserver((list) => w.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
-      type: 'longtask',
-      buffered: true,
-    });
-    new PerformanceObserver((list) =>
-      w.__events.push(...list.getEntries().map((e) => ({ name: e.name, duration: e.duration }))),
-    ).observe({ type: 'event', durationThreshold: 16, buffered: true } as PerformanceObserverInit);
-  });
+  // Main-thread long tasks, slow input events and layout shifts from the first byte on.
+  await observeMainThread(page);
 });
 
 test('a small theft runs in the worker: both curves grow point by point, the page stays responsive', async ({ page }) => {
@@ -42,24 +16,19 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   await lab.open(SMALL_RUN);
   await lab.waitForBackend();
   // Long tasks from the click on (the page's load and the engine's start are not training).
-  const sinceClick = async () =>
-    page.evaluate(() => {
-      const w = window as unknown as { __longTasks: number[] };
-      return Math.max(0, ...w.__longTasks);
-    });
-  await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __shifts: unknown[] };
-    w.__longTasks.length = 0;
-    w.__shifts.length = 0;
-  });
+  // Before the run: the results tables and 8 blank sample cards already hold their place.
+  await expect(page.getByTestId('thief-view')).toHaveAttribute('data-waiting', 'true');
+  await expect(page.locator('.samples-waiting .sample')).toHaveCount(8);
+  await expect(page.getByTestId('run-results')).toHaveAttribute('data-waiting', 'true');
+  await expect(page.getByTestId('acc-undefended')).toHaveText('—');
+  const sinceClick = async () => longest(await mainThread(page));
+  await clearMainThread(page);
   await page.getByRole('button', { name: 'Run the theft' }).click();
   const status = page.getByTestId('run-status');
   await expect(status).toHaveAttribute('data-status', 'running');
   // The click's own task (the panel switching to "running") is reported as the slowest click event below.
   const clickTask = await sinceClick();
-  await page.evaluate(() => {
-    (window as unknown as { __longTasks: number[] }).__longTasks.length = 0;
-  });
+  await clearMainThread(page, ['longTasks']);
   await expect(page.getByTestId('defender-line')).toContainText(/shipped pretrained|loaded from this browser/);
 
   // recharts draws a line once it has two points: wait for the first segment of both curves.
@@ -68,11 +37,7 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
 
   // The first points and the sample strip are drawn by now; from here on only the thieves' training.
   const longestToFirstPoints = await sinceClick();
-  await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __events: unknown[] };
-    w.__longTasks.length = 0;
-    w.__events.length = 0;
-  });
+  await clearMainThread(page, ['longTasks', 'events']);
 
   // While the thieves train (budget steps still to go): open "More settings", time the click.
   const t0 = Date.now();
@@ -87,6 +52,8 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   expect(await lab.thiefPoints('undefended')).toBe(4);
   expect(await lab.thiefPoints('defended')).toBe(4);
   await expect(page.getByTestId('acc-undefended')).toHaveText(/\d+\.\d%/);
+  await expect(page.getByTestId('thief-view')).toHaveAttribute('data-waiting', 'false');
+  await expect(page.getByTestId('run-results')).toHaveAttribute('data-waiting', 'false');
   // "What the thief sees": 8 cards, each with a bar per class and answer (20), its Σ and its top classes in words.
   await expect(page.getByTestId('sample-stats')).toHaveCount(8);
   expect(await page.locator('.samples .answer-bars rect').count()).toBe(8 * 20);
@@ -102,10 +69,8 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   // 1,200 queries at the default $1.50 per 1,000.
   await expect(page.getByTestId('query-bill')).toContainText("1,200 queries answered · the thief's bill: $1.80");
 
-  const perf = await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __events: { name: string; duration: number }[] };
-    return { longTasks: w.__longTasks, clicks: w.__events.filter((e) => e.name === 'click' || e.name === 'pointerup') };
-  });
+  const record = await mainThread(page);
+  const perf = { longTasks: record.longTasks.map((t) => t.duration), clicks: record.events.filter((e) => e.name === 'click' || e.name === 'pointerup') };
   const slowestClick = Math.max(0, ...perf.clicks.map((c) => c.duration));
   console.log(
     `main thread: the Run click ${Math.round(clickTask)} ms (0 = under 50); from then to the first points (data, defender, sample strip): longest task ${Math.round(longestToFirstPoints)} ms; ` +
@@ -114,7 +79,7 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   );
   expect(slowestClick).toBeLessThan(100);
   // No layout shift while the charts stream: the run's panels keep their place from the click on.
-  const shifts = await page.evaluate(() => (window as unknown as { __shifts: { value: number; sources: string[] }[] }).__shifts);
+  const shifts = record.shifts;
   const shiftScore = shifts.reduce((a, e) => a + e.value, 0);
   console.log(`layout shift from the Run click to the end: ${shiftScore.toFixed(4)} (${shifts.length} shifts${shifts.length ? `: ${[...new Set(shifts.flatMap((e) => e.sources))].join(', ')}` : ''})`);
   for (const e of shifts) console.log(`  shift ${e.value.toFixed(4)}: ${e.sources.join(", ")}`);
