@@ -7,24 +7,9 @@
  * The defender comes from public/models (shipped weights) when the key matches, else it is trained.
  * Prints one line per budget step and the summary.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { loadRealDataset } from '../src/data/testing';
-import type { DatasetId } from '../src/data/manifest';
-import { loadLayersModelFromDisk, useWasmBackendInNode } from '../src/models/testing';
+import { writeFileSync } from 'node:fs';
 import { parseHash } from '../src/params/codec';
-import { defenderKey, memoryStore } from '../src/engine/defenderProvider';
-import { runExperiment } from '../src/engine/experiment';
-import type { EngineEvent, ExperimentConfig } from '../src/engine/protocol';
-
-const MODELS = resolve(import.meta.dirname, '../public/models');
-
-async function shippedFromDisk(config: ExperimentConfig): Promise<tf.LayersModel | null> {
-  const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as { models: { key: string; path: string }[] };
-  const entry = manifest.models.find((m) => m.key === defenderKey(config));
-  return entry ? loadLayersModelFromDisk(join(MODELS, entry.path)) : null;
-}
+import { startNodeEngine } from './lib/nodeEngine';
 
 async function main() {
   const args = process.argv.slice(2);
@@ -35,40 +20,28 @@ async function main() {
   if (!hash) console.warn('no share-link hash given: running the defaults');
   const { params: config, issues } = parseHash(hash);
   for (const issue of issues) console.warn(`link: ${issue.message}`);
-  await useWasmBackendInNode();
-  const dataset = await loadRealDataset(config.dataset as DatasetId);
-  const events: EngineEvent[] = [];
+  const engine = await startNodeEngine();
   const t0 = performance.now();
-  const summary = await runExperiment(config, {
-    runId: 1,
-    dataset,
-    backend: 'wasm',
-    store: memoryStore(),
-    shippedDefender: shippedFromDisk,
-    emit: (e) => {
-      events.push(e);
-      if (e.type === 'phase') console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${e.phase}: ${e.detail}`);
-      if (e.type === 'defender') console.log(`  defender ${e.source}, accuracy ${(e.testAccuracy * 100).toFixed(2)}%`);
-      if (e.type === 'point') {
-        const p = e.point;
-        console.log(
-          `  ${String(p.queries).padStart(6)} queries  undefended acc ${p.undefended.accuracy.toFixed(3)} agr ${p.undefended.agreement.toFixed(3)}` +
-            `  defended acc ${p.defended.accuracy.toFixed(3)} agr ${p.defended.agreement.toFixed(3)}  [${((performance.now() - t0) / 1000).toFixed(0)} s]`,
-        );
-      }
-    },
-    isCancelled: () => false,
-    yieldNow: () => Promise.resolve(),
-    now: () => performance.now(),
+  const { summary, points } = await engine.run(config, (e) => {
+    if (e.type === 'phase') console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${e.phase}: ${e.detail}`);
+    if (e.type === 'defender') console.log(`  defender ${e.source}, accuracy ${(e.testAccuracy * 100).toFixed(2)}%`);
+    if (e.type === 'point') {
+      const p = e.point;
+      console.log(
+        `  ${String(p.queries).padStart(6)} queries  undefended acc ${p.undefended.accuracy.toFixed(3)} agr ${p.undefended.agreement.toFixed(3)}` +
+          `  defended acc ${p.defended.accuracy.toFixed(3)} agr ${p.defended.agreement.toFixed(3)}  [${((performance.now() - t0) / 1000).toFixed(0)} s]`,
+      );
+    }
   });
   const c = summary.final.cost;
   console.log(
-    `summary: defender ${summary.defenderAccuracy.toFixed(4)}, protected ${summary.protectedAccuracy.toFixed(4)}; ` +
+    `summary: defender ${summary.defenderAccuracy.toFixed(4)}, protected ${summary.protectedAccuracy.toFixed(4)} (top class unchanged ${summary.protectedAgreement.toFixed(4)}); ` +
       `cost: argmax unchanged ${c.argmaxUnchanged.toFixed(4)}, cos ${c.cosine.toFixed(3)}, MAE ${c.mae.toFixed(3)}, KL ${c.kl.toFixed(3)}; ` +
+      `agreement drop ${(summary.final.undefended.agreement - summary.final.defended.agreement).toFixed(3)}; ` +
       `FGSM(ε=${summary.fgsm.epsilon}) defender acc: clean ${summary.fgsm.clean.toFixed(3)}, on undefended thief's ${summary.fgsm.undefended.toFixed(3)}, on defended thief's ${summary.fgsm.defended.toFixed(3)}; ` +
       `${(summary.wallMs / 1000).toFixed(0)} s on ${summary.backend}`,
   );
-  if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify({ config, summary, points: events.filter((e) => e.type === 'point') }, null, 2)}\n`);
+  if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify({ config, summary, points }, null, 2)}\n`);
 }
 
 main().catch((e) => {
