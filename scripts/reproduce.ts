@@ -1,7 +1,7 @@
 /**
  * `npm run reproduce [-- --quick] [--parallel N] [--only id,id] [--resume]`
  *
- * Runs the papers' experiments (src/params/reproduction.ts) headless in Chromium through the
+ * Runs the papers' experiments (src/reproduction/) headless in Chromium through the
  * app's own engine worker — the page's reproduction runner, exactly what the Reproduce view's
  * "Run" buttons do — then writes reports/reproduction.{json,md} (quick: reports/quick/…) with
  * charts rendered by the app's own chart components as PNG.
@@ -19,8 +19,10 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { waitForServer } from './lib/server';
 import { chromium, type Page } from '@playwright/test';
-import { estimatedSeconds, reproductionPlan, type PlannedRun } from '../src/params/reproduction';
-import { buildReport, reportMarkdown, type ReproductionReport, type RunRecord } from '../src/store/reportBuilder';
+import { reproductionPlan, type PlannedRun } from '../src/reproduction/plan';
+import { buildReport, type ReproductionReport, type RunRecord } from '../src/reproduction/report';
+import { reportMarkdown } from '../src/reproduction/markdown';
+import { estimatedSeconds } from '../src/reproduction/scale';
 
 const PORT = 4176;
 const URL_BASE = `http://127.0.0.1:${PORT}/`;

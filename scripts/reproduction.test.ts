@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ReproductionReport } from '../src/store/reportBuilder';
+import type { ReproductionReport } from '../src/reproduction/report';
 
 const REQUIRED = ['rs-mnist-table1', 'rs-mnist-table2', 'rs-defense-aware', 'eps-mnist-table2', 'eps-mnist-figure1', 'eps-output-modes'];
 

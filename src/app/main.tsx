@@ -7,7 +7,7 @@ import { browserUrlEnv, syncUrl } from '../store/urlSync';
 import { StoreContext } from '../components/storeContext';
 import { ReproduceContext, type ReproduceContextValue } from '../components/reproduceContext';
 import { createReproduceStore } from '../store/reproduce';
-import type { ReproductionReport } from '../store/reportBuilder';
+import type { ReproductionReport } from '../reproduction/report';
 import { App } from './App';
 import './styles.css';
 

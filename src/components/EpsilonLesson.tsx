@@ -1,4 +1,4 @@
-import { runKey } from '../params/reproduction';
+import { runKey } from '../reproduction/configs';
 import type { Params } from '../params/schema';
 import { selectEpsilonLesson } from '../store/reportSelectors';
 import { useReproduce, useReproduceContext } from './reproduceContext';

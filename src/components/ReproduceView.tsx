@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
-import { EXPERIMENT_IDS, reproductionPlan, type ReproductionMode } from '../params/reproduction';
+import { EXPERIMENT_IDS, reproductionPlan } from '../reproduction/plan';
+import type { ReproductionMode } from '../reproduction/scale';
 import { selectDisplayedReport, selectReportCurve, selectTradeoffView } from '../store/reportSelectors';
-import { cell, signed, type ReportExperiment } from '../store/reportBuilder';
+import { cell, signed } from '../reproduction/markdown';
+import type { ReportExperiment } from '../reproduction/report';
 import { formatDuration, selectThiefChart } from '../store/selectors';
 import { ArchitectureBars } from './charts/ArchitectureBars';
 import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';

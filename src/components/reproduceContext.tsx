@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { ReproduceState, ReproduceStore } from '../store/reproduce';
-import type { ReproductionReport } from '../store/reportBuilder';
+import type { ReproductionReport } from '../reproduction/report';
 
 export interface ReproduceContextValue {
   store: ReproduceStore;

@@ -55,6 +55,19 @@ export interface CurvePoint {
   cost: DefenseCost;
 }
 
+/**
+ * One row of a thief chart, shaped from a CurvePoint when it arrives: the lab's live chart and
+ * the reproduction report's learning curves share it. Not a message; it lives here because both
+ * the store and the reproduction read the engine only through this file.
+ */
+export interface CurveRow {
+  queries: number;
+  undefendedAccuracy: number;
+  defendedAccuracy: number;
+  undefendedAgreement: number;
+  defendedAgreement: number;
+}
+
 /** One query as the thief sees it, for the "what the thief sees" strip. */
 export interface SampleAnswer {
   /** 28×28 grey levels 0–255, row-major. */

@@ -5,9 +5,9 @@
  */
 import { createRng } from '../math/random';
 import { budgetSchedule } from '../math/schedule';
-import type { ReproductionPlan } from '../params/reproduction';
+import type { ReproductionPlan } from './plan';
 import type { CurvePoint, RunSummary } from '../engine/protocol';
-import type { RunRecord } from '../store/reportBuilder';
+import type { RunRecord } from './report';
 
 export function fakeRecords(plan: ReproductionPlan, seed = 7): Record<string, RunRecord> {
   const rng = createRng(seed);

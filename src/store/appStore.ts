@@ -10,6 +10,7 @@ import type {
   BackendName,
   Command,
   CurvePoint,
+  CurveRow,
   DefenderSource,
   EngineEvent,
   Phase,
@@ -35,15 +36,6 @@ export interface Notice {
   id: number;
   kind: 'warning' | 'error';
   text: string;
-}
-
-/** One row of the live thief chart, shaped when the point arrives (not in the component). */
-export interface CurveRow {
-  queries: number;
-  undefendedAccuracy: number;
-  defendedAccuracy: number;
-  undefendedAgreement: number;
-  defendedAgreement: number;
 }
 
 export interface RunState {

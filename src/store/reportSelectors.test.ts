@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectEpsilonLesson, selectTradeoffView, TRADEOFF_USABLE_P } from './reportSelectors';
-import type { RunRecord } from './reportBuilder';
+import type { RunRecord } from '../reproduction/report';
 
 function rec(defAcc: number, undefAcc: number, loss: number | null, minEntry: number, meanSum: number): RunRecord {
   const score = (accuracy: number, l: number | null) => ({ accuracy, agreement: accuracy, loss: l });

@@ -3,9 +3,9 @@
  * re-renders only when a run finishes.
  */
 import { budgetSchedule } from '../math/schedule';
-import { reproductionPlan } from '../params/reproduction';
+import { reproductionPlan } from '../reproduction/plan';
 import { createMemo } from './memo';
-import { buildReport, type ReportCharts, type ReproductionReport, type TradeoffPoint } from './reportBuilder';
+import { buildReport, type ReportCharts, type ReproductionReport, type TradeoffPoint } from '../reproduction/report';
 import type { EngineStatus } from './appStore';
 import type { RunSummary } from '../engine/protocol';
 import type { ReproduceState } from './reproduce';

@@ -5,9 +5,10 @@
  * window.__modelTheftLab.reproduce) drive it. A vanilla zustand store beside the app store.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { estimatedSeconds, reproductionPlan, type PlannedRun, type ReproductionMode } from '../params/reproduction';
+import { reproductionPlan, type PlannedRun } from '../reproduction/plan';
+import { estimatedSeconds, type ReproductionMode } from '../reproduction/scale';
 import type { AppStore } from './appStore';
-import type { ReproductionReport, RunRecord } from './reportBuilder';
+import type { ReproductionReport, RunRecord } from '../reproduction/report';
 
 export interface ReproduceState {
   mode: ReproductionMode;

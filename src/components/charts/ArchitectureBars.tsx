@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ArchitectureBar } from '../../store/reportBuilder';
+import type { ArchitectureBar } from '../../reproduction/report';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 

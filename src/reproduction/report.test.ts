@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { baselineConfig, defenseAwareConfig, epsTableConfig, modesConfig, reproductionPlan, rsConfig, runKey, SCALES } from '../params/reproduction';
 import type { Params } from '../params/schema';
 import type { CurvePoint, RunSummary } from '../engine/protocol';
-import { buildReport, chooseByPaperRule, reportMarkdown, signed, type RunRecord } from './reportBuilder';
+import { baselineConfig, defenseAwareConfig, epsTableConfig, modesConfig, rsConfig, runKey } from './configs';
+import { reportMarkdown, signed } from './markdown';
+import { chooseByPaperRule } from './paperRule';
+import { reproductionPlan } from './plan';
+import { buildReport, type RunRecord } from './report';
+import { SCALES } from './scale';
 
 const META = { generated: '2026-11-24T00:00:00Z', mode: 'quick' as const, backend: 'wasm', device: 'test', machine: 'test', wallMs: 1000 };
 

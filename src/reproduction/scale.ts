@@ -1,0 +1,97 @@
+/**
+ * How big a reproduction is: the two modes (quick, full), the knobs that separate them, and the
+ * rough cost model that orders the runs and gives the ETAs. Pure data: no tfjs, no React.
+ */
+import type { AttackChoice, Params } from '../params/schema';
+
+export const REPRODUCTION_MODES = ['quick', 'full'] as const;
+export type ReproductionMode = (typeof REPRODUCTION_MODES)[number];
+
+/** The knobs that separate the quick reproduction from the full one. */
+export interface ReproductionScale {
+  /** Sample-attack budget for the reverse-sigmoid tables (paper: 19,200). */
+  rsBudget: number;
+  rsSeeds: number[];
+  /** Noise scales tried per baseline (the grid the paper's rule chooses from). */
+  baselineGrid: number[];
+  /** β values of the utility–security sweep (γ fixed at 0.5). */
+  betaSweep: number[];
+  defenseAwareBudget: number;
+  fashion: boolean;
+  /** Architectures of the counter-attack paper's Table 1 that are run. */
+  epsArchitectures: string[];
+  /** Jacobian-augmentation budget: 150·2^rounds (paper: 6 rounds = 9,600). */
+  epsBudget: number;
+  epsSeeds: number[];
+  epsThiefEpochs: number;
+  /** The output-modes grid (experiment eps-output-modes). */
+  modesEpsilons: number[];
+  modesAttacks: AttackChoice[];
+  modesBudget: number;
+  modesSeeds: number[];
+  /** Seeds of the Jacobian half of the grid (its queries differ per run, so the Gram cache cannot help). */
+  modesSeedsJacobian: number[];
+  /** The fixed budget at which the trade-off chart compares every defense. */
+  tradeoffBudget: number;
+}
+
+export const SCALES: Record<ReproductionMode, ReproductionScale> = {
+  quick: {
+    rsBudget: 1200,
+    rsSeeds: [1],
+    baselineGrid: [0.2],
+    betaSweep: [0.3, 0.8],
+    defenseAwareBudget: 1200,
+    fashion: false,
+    epsArchitectures: ['I', 'J'],
+    epsBudget: 600,
+    epsSeeds: [1],
+    epsThiefEpochs: 3,
+    modesEpsilons: [0.003, 0.1],
+    modesAttacks: ['sample'],
+    modesBudget: 300,
+    modesSeeds: [1],
+    modesSeedsJacobian: [1],
+    tradeoffBudget: 1200,
+  },
+  full: {
+    rsBudget: 19200,
+    rsSeeds: [1, 2, 3],
+    baselineGrid: [0.05, 0.2, 0.5],
+    betaSweep: [0.2, 0.4, 0.8, 1.6],
+    defenseAwareBudget: 19200,
+    fashion: true,
+    // Every substitute of the counter-attack paper's Table 1 (FULL_EPS_ARCHITECTURES_ALL).
+    epsArchitectures: ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L'],
+    epsBudget: 9600,
+    epsSeeds: [1],
+    epsThiefEpochs: 1,
+    modesEpsilons: [0.003, 0.01, 0.03, 0.1],
+    modesAttacks: ['sample', 'jacobian'],
+    modesBudget: 1200,
+    modesSeeds: [1, 2],
+    modesSeedsJacobian: [1],
+    tradeoffBudget: 1200,
+  },
+};
+
+/** How a Sample-attack budget reads in a setting line, beside the paper's 19,200. */
+export const budgetNote = (b: number) => (b === 19200 ? '19,200 queries as in the paper' : `${b.toLocaleString('en-US')} queries (the paper: 19,200)`);
+
+/** Rough cost in seconds on the WASM backend of a 2-core machine, for ETAs and ordering. */
+export function estimatedSeconds(config: Params): number {
+  const stepMs: Record<string, number> = { X: 280, Y: 320, A: 150, F: 150, G: 140, H: 45, I: 22, J: 35, K: 40, L: 65, simple: 250 };
+  const steps = budgetSteps(config.budget) * config.thiefEpochs * 2;
+  const train = (steps * (stepMs[config.substitute] ?? 100)) / 1000;
+  const epsQueries = config.defense === 'epsilon' ? config.budget + 500 : 0;
+  const epsilon = epsQueries * 0.01;
+  const inversion = config.attack === 'inversion' ? 15 : 0;
+  return 8 + train * 1.3 + epsilon + inversion;
+}
+
+/** Training steps of one thief over the budget schedule 150, 300, … (batches of 64). */
+export function budgetSteps(budget: number): number {
+  let steps = 0;
+  for (let b = 150; b <= budget; b *= 2) steps += Math.ceil(b / 64);
+  return steps;
+}
