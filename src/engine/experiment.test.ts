@@ -2,11 +2,22 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { loadRealDataset, sliceDataset } from '../data/testing';
 import type { Dataset } from '../data/load';
-import { DEFAULT_PARAMS } from '../params/schema';
+import { DEFAULT_PARAMS, PARAMS } from '../params/schema';
 import { budgetSchedule } from '../math/schedule';
 import { memoryStore } from './defenderProvider';
 import { useWasmBackendInNode } from '../models/testing';
-import { CancelledError, runExperiment, type RunContext } from './experiment';
+import { buildModel } from '../models/registry';
+import {
+  CancelledError,
+  createThiefOptimizer,
+  runExperiment,
+  THIEF_BATCH,
+  THIEF_OPTIMIZER_SETTINGS,
+  thiefSeed,
+  type LiveModels,
+  type RunContext,
+  type ThiefTrainingEvent,
+} from './experiment';
 import { cleanAnswers } from './queries';
 import { createPauseGate, pausableYield } from './pauseGate';
 import type { CurvePoint, EngineEvent, ExperimentConfig } from './protocol';
@@ -237,6 +248,211 @@ describe('runExperiment on real MNIST slices (WASM backend, Node)', () => {
     expect(summary.final.cost.minEntry).toBeGreaterThanOrEqual(-0.1 - 1e-6);
     expect(summary.final.defended.loss).not.toBeNull();
     expect(Number.isFinite(summary.final.defended.loss!)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+/** All weights of a model, concatenated (reads only: no tensors are made). */
+async function flatWeights(model: tf.LayersModel): Promise<Float32Array> {
+  const parts = await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+interface TrainingRecord {
+  stage: ThiefTrainingEvent['stage'];
+  stepIndex: number;
+  budget: number;
+  models: [tf.LayersModel, tf.LayersModel];
+  optimizers: [tf.Optimizer, tf.Optimizer];
+  iterations: [number, number];
+  weights: [Float32Array, Float32Array];
+}
+
+/** A context that records every onThiefTraining call (weights read out, iterations) and every lending. */
+function recordingContext(over: Partial<RunContext> = {}) {
+  const training: TrainingRecord[] = [];
+  const lent: (LiveModels | null)[] = [];
+  const ctx = context({
+    onThiefTraining: async (e) => {
+      training.push({
+        stage: e.stage,
+        stepIndex: e.stepIndex,
+        budget: e.budget,
+        models: [e.undefended.model, e.defended.model],
+        optimizers: [e.undefended.optimizer, e.defended.optimizer],
+        iterations: [e.undefended.optimizer.iterations, e.defended.optimizer.iterations],
+        weights: [await flatWeights(e.undefended.model), await flatWeights(e.defended.model)],
+      });
+    },
+    onLiveModels: (m) => lent.push(m),
+    ...over,
+  });
+  return { ctx, training, lent };
+}
+
+const at = (records: TrainingRecord[], stage: TrainingRecord['stage'], stepIndex: number) =>
+  records.find((r) => r.stage === stage && r.stepIndex === stepIndex)!;
+
+describe('thief protocols and optimizers (WASM backend, Node)', () => {
+  // Far fewer steps than the slider allows (min 100), to keep the test fast; 7 is no multiple of
+  // a pass (3 batches at 150 answers, 5 at 300), so the chunked read-back is exercised too.
+  const FRESH: ExperimentConfig = { ...CONFIG, thiefProtocol: 'fresh', thiefSteps: 7 };
+
+  it("'continue' (the default) trains the same two networks on: Σ ceil(b / 64) · E optimizer steps, numbers unchanged by the hooks", async () => {
+    expect(DEFAULT_PARAMS.thiefProtocol).toBe('continue');
+    expect(DEFAULT_PARAMS.thiefOptimizer).toBe('adam');
+    const { ctx, training, lent } = recordingContext();
+    await runExperiment(CONFIG, ctx);
+    const schedule = budgetSchedule(CONFIG.budget);
+    let cumulative = 0;
+    schedule.forEach((b, i) => {
+      const start = at(training, 'start', i);
+      const end = at(training, 'end', i);
+      expect(start.iterations).toEqual([cumulative, cumulative]);
+      cumulative += Math.ceil(b / THIEF_BATCH) * CONFIG.thiefEpochs;
+      expect(end.iterations).toEqual([cumulative, cumulative]);
+      // The same networks and optimizers throughout.
+      expect(start.models).toEqual(at(training, 'start', 0).models);
+      expect(start.optimizers[0]).toBe(at(training, 'start', 0).optimizers[0]);
+      expect(start.optimizers[0]).toBeInstanceOf(tf.AdamOptimizer);
+      if (i > 0) expect(start.weights[0]).toEqual(at(training, 'end', i - 1).weights[0]);
+    });
+    expect(cumulative).toBe(3 * 2 + 5 * 2);
+    // Both start from the same weights (thiefSeed(seed, 0) = seed + 1, as before the option).
+    expect(at(training, 'start', 0).weights[1]).toEqual(at(training, 'start', 0).weights[0]);
+    expect(thiefSeed(CONFIG.seed, 0)).toBe(CONFIG.seed + 1);
+    expect(lent.map((m) => m?.undefended ?? null)).toEqual([at(training, 'end', 0).models[0], at(training, 'end', 1).models[0], null]);
+    const attackProgress = ctx.events.flatMap((e) => (e.type === 'progress' && e.phase === 'attack' ? [e] : []));
+    expect(attackProgress.at(-1)).toMatchObject({ done: cumulative, total: cumulative });
+    // Bit for bit a run without the hooks (same config and seed).
+    const plain = context();
+    await runExperiment(CONFIG, plain);
+    expect(points(ctx.events)).toEqual(points(plain.events));
+  });
+
+  it("'fresh' rebuilds both thieves at every budget step from the step's seed, trains exactly N steps, re-lends them and leaks nothing", async () => {
+    const before = tf.memory().numTensors;
+    let padChecks = 0;
+    const rec = recordingContext({
+      // The drawing pad predicts with the lent models at checkpoints: they must never be disposed then.
+      yieldNow: async () => {
+        const live = rec.lent.at(-1);
+        if (!live) return;
+        tf.tidy(() => {
+          const x = tf.zeros([1, 28, 28, 1]);
+          live.undefended.predict(x);
+          live.defended.predict(x);
+        });
+        padChecks++;
+      },
+    });
+    const { ctx, training, lent } = rec;
+    const summary = await runExperiment(FRESH, ctx);
+    expect(summary.numTensorsAfter).toBe(summary.numTensorsBefore);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(padChecks).toBeGreaterThan(FRESH.thiefSteps); // the pad was served during step 2's training
+
+    const schedule = budgetSchedule(FRESH.budget);
+    expect(schedule).toEqual([150, 300]);
+    expect(training.map((r) => `${r.stage}${r.stepIndex}`)).toEqual(['start0', 'end0', 'start1', 'end1']);
+    for (let i = 0; i < schedule.length; i++) {
+      const start = at(training, 'start', i);
+      const end = at(training, 'end', i);
+      // Both thieves start each step from identical weights, on fresh optimizers, and take N steps.
+      expect(start.weights[1]).toEqual(start.weights[0]);
+      expect(start.iterations).toEqual([0, 0]);
+      expect(end.iterations).toEqual([FRESH.thiefSteps, FRESH.thiefSteps]);
+      expect(end.models).toEqual(start.models);
+      expect(start.models[0]).not.toBe(start.models[1]);
+      // Trained: the weights moved, and the two thieves (different answers) apart.
+      expect(end.weights[0]).not.toEqual(start.weights[0]);
+      expect(end.weights[1]).not.toEqual(end.weights[0]);
+    }
+    // Step 2 starts from NEW networks and optimizers, not from where step 1 ended.
+    const [s0, e0, s1] = [at(training, 'start', 0), at(training, 'end', 0), at(training, 'start', 1)];
+    expect(s1.models[0]).not.toBe(e0.models[0]);
+    expect(s1.models[1]).not.toBe(e0.models[1]);
+    expect(s1.optimizers[0]).not.toBe(e0.optimizers[0]);
+    expect(s1.weights[0]).not.toEqual(e0.weights[0]);
+    expect(s1.weights[0]).not.toEqual(s0.weights[0]);
+    // … and each step's start is exactly a fresh build with that step's seed.
+    for (const r of [s0, s1]) {
+      const fresh = buildModel(FRESH.substitute, { seed: thiefSeed(FRESH.seed, r.stepIndex) });
+      try {
+        expect(r.weights[0]).toEqual(await flatWeights(fresh));
+      } finally {
+        fresh.dispose();
+      }
+    }
+    // The lending follows the rebuild: step 1's models, then step 2's, then nothing.
+    expect(lent.map((m) => (m ? [m.undefended, m.defended, m.queries] : null))).toEqual([
+      [e0.models[0], e0.models[1], 150],
+      [at(training, 'end', 1).models[0], at(training, 'end', 1).models[1], 300],
+      null,
+    ]);
+    // Progress totals: N steps per budget step.
+    const attackProgress = ctx.events.flatMap((e) => (e.type === 'progress' && e.phase === 'attack' ? [e] : []));
+    expect(attackProgress.every((e) => e.total === schedule.length * FRESH.thiefSteps)).toBe(true);
+    expect(attackProgress.at(-1)).toMatchObject({ done: 14, total: 14 });
+    expect(points(ctx.events).map((p) => p.queries)).toEqual([150, 300]);
+    for (const name of ['undefended', 'defended'] as const) expect(Number.isFinite(summary.final[name].loss!)).toBe(true);
+  });
+
+  it('sgdm: SGD with momentum 0.9 at 0.01 (the declared constants, quoted by the option label), in a fresh Jacobian run that leaks nothing', async () => {
+    const opt = createThiefOptimizer('sgdm');
+    try {
+      expect(opt).toBeInstanceOf(tf.MomentumOptimizer);
+      expect(opt.getConfig()).toEqual({ learningRate: 0.01, momentum: 0.9, useNesterov: false });
+    } finally {
+      opt.dispose();
+    }
+    expect(THIEF_OPTIMIZER_SETTINGS.sgdm).toEqual({ kind: 'momentum', learningRate: 0.01, momentum: 0.9 });
+    const adam = createThiefOptimizer('adam');
+    expect(adam).toBeInstanceOf(tf.AdamOptimizer);
+    expect(adam.getConfig()).toMatchObject({ learningRate: 1e-3 });
+    adam.dispose();
+    const { sgdm, adam: adamSettings } = THIEF_OPTIMIZER_SETTINGS;
+    expect(PARAMS.thiefOptimizer.optionLabels.sgdm).toContain(`momentum ${sgdm.momentum}`);
+    expect(PARAMS.thiefOptimizer.optionLabels.sgdm).toContain(`learning rate ${sgdm.learningRate}`);
+    expect(PARAMS.thiefOptimizer.optionLabels.adam).toContain(`learning rate ${adamSettings.learningRate.toFixed(3)}`);
+
+    const before = tf.memory().numTensors;
+    const { ctx, training } = recordingContext();
+    const config: ExperimentConfig = { ...FRESH, thiefOptimizer: 'sgdm', attack: 'jacobian', budget: 600 };
+    const summary = await runExperiment(config, ctx);
+    expect(training.filter((r) => r.stage === 'start')).toHaveLength(3);
+    for (const r of training) {
+      expect(r.optimizers[0]).toBeInstanceOf(tf.MomentumOptimizer);
+      expect(r.optimizers[0].getConfig()).toEqual({ learningRate: 0.01, momentum: 0.9, useNesterov: false });
+      expect(r.iterations).toEqual(r.stage === 'start' ? [0, 0] : [7, 7]);
+    }
+    // The Jacobian rounds query as before (each thief's own points from the latest trained thief).
+    expect(summary.queries).toBe(150 + 2 * 150 + 2 * 300);
+    expect(summary.numTensorsAfter).toBe(summary.numTensorsBefore);
+    expect(tf.memory().numTensors).toBe(before);
+    // Deterministic: the same config and seed give the same numbers (and the hooks change none).
+    const again = context();
+    await runExperiment(config, again);
+    expect(points(again.events)).toEqual(points(ctx.events));
+  });
+
+  it("a stop during a 'fresh' run's second budget step leaves no tensors behind (old and new thieves freed)", async () => {
+    const before = tf.memory().numTensors;
+    let cancelled = false;
+    const ctx = context({
+      isCancelled: () => cancelled,
+      onThiefTraining: (e) => {
+        if (e.stage === 'start' && e.stepIndex === 1) cancelled = true;
+      },
+    });
+    await expect(runExperiment(FRESH, ctx)).rejects.toBeInstanceOf(CancelledError);
+    expect(points(ctx.events)).toHaveLength(1);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -3,6 +3,12 @@
  * same weights train side by side — one on the undefended answers, one on the defended ones —
  * so their curves differ only by the defense. Runs in the worker (and in Node tests on the
  * CPU backend). Every tensor it creates is disposed on success, cancel and error.
+ *
+ * Two thief protocols (`thiefProtocol`): 'continue' (the default) keeps training the same two
+ * networks as the answers grow, `thiefEpochs` passes over all answers after each budget step;
+ * 'fresh' (the reverse-sigmoid paper's) builds two new networks at every budget step — the same
+ * seed for both, a new seed per step — with new optimizers, and trains them exactly `thiefSteps`
+ * batches of THIEF_BATCH over all answers so far.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/load';
@@ -12,6 +18,7 @@ import { createRng, shuffleInPlace } from '../math/random';
 import { budgetSchedule } from '../math/schedule';
 import { fgsm, jacobianStep } from '../models/adversarial';
 import { buildModel } from '../models/registry';
+import type { ThiefOptimizerChoice } from '../params/schema';
 import { createOptimizer, mseOnProbabilities, predictProbabilities, softCrossEntropy } from '../models/training';
 import { invertAnswers, sameDefenseLayerLoss, trainInversionMlp } from '../models/defenseAware';
 import { thiefTrainStep } from './thiefStep';
@@ -32,6 +39,39 @@ import type {
 
 export const THIEF_BATCH = 64;
 export const THIEF_LEARNING_RATE = 1e-3;
+/**
+ * The thieves' optimizers (`thiefOptimizer`), every constant in one place (the schema's option
+ * labels quote them; a test checks they agree).
+ * - adam: Adam at THIEF_LEARNING_RATE, tfjs's β1 0.9, β2 0.999.
+ * - sgdm: SGD with momentum 0.9 at 0.01, the classic convnet recipe (Springenberg et al. train
+ *   All-CNN with SGD, momentum 0.9, rates 0.01–0.25 chosen per net). With momentum 0.9 the
+ *   steady-state step is lr / (1 − 0.9) = 0.1 × the gradient, the plain-SGD rate that trains our
+ *   nets from scratch in tests (training.test.ts); 0.01 also trains the narrowed AllConv and the
+ *   MLP I on MNIST without diverging from Glorot initial weights (measured: I 87% test accuracy
+ *   after 300 batches of 64), where larger rates risk the ReLU nets blowing up on the first steps.
+ */
+export const THIEF_OPTIMIZER_SETTINGS = {
+  adam: { kind: 'adam', learningRate: THIEF_LEARNING_RATE },
+  sgdm: { kind: 'momentum', learningRate: 0.01, momentum: 0.9 },
+} as const satisfies Record<ThiefOptimizerChoice, { kind: 'adam' | 'momentum'; learningRate: number; momentum?: number }>;
+
+/** A new optimizer for a thief (the caller disposes it); anything but 'sgdm' is Adam, as before the option existed. */
+export function createThiefOptimizer(choice: ThiefOptimizerChoice | undefined): tf.Optimizer {
+  if (choice === 'sgdm') {
+    const { kind, learningRate, momentum } = THIEF_OPTIMIZER_SETTINGS.sgdm;
+    return createOptimizer(kind, learningRate, momentum);
+  }
+  return createOptimizer(THIEF_OPTIMIZER_SETTINGS.adam.kind, THIEF_OPTIMIZER_SETTINGS.adam.learningRate);
+}
+
+/**
+ * The build seed of both thieves at budget step `stepIndex` (0, 1, …): `seed + 1` at step 0 (so
+ * step 0 starts from the same weights under both protocols), then one 2^32-wide block per step,
+ * so no step of any run (seed ≤ 2^32 − 1) reuses another step's or another seed's weights.
+ */
+export function thiefSeed(seed: number, stepIndex: number): number {
+  return seed + 1 + stepIndex * 0x1_0000_0000;
+}
 /** Papernot et al.'s step size for Jacobian augmentation (also the reverse-sigmoid paper's). */
 export const JACOBIAN_LAMBDA = 0.1;
 /** Images per Jacobian-augmentation pass (bounds the memory of a CNN thief's input gradients). */
@@ -78,9 +118,27 @@ export interface RunContext {
   /**
    * While the run trains: its defender and thieves as they are after each budget step, for the
    * drawing pad to answer with between two training steps; called with null before they are
-   * freed. The receiver may predict with them but must not keep or change them.
+   * freed. With 'fresh' thieves it is called again with the new networks after each budget step,
+   * before the previous ones are freed. The receiver may predict with them but must not keep or
+   * change them.
    */
   onLiveModels?(live: LiveModels | null): void;
+  /**
+   * Diagnostics (tests): called at each budget step right before the thieves train ('start') and
+   * right after ('end'), with their models and optimizers. It may read them (weights,
+   * `optimizer.iterations`) but must not keep or change them, nor leave tensors behind.
+   */
+  onThiefTraining?(event: ThiefTrainingEvent): void | Promise<void>;
+}
+
+/** What onThiefTraining sees. */
+export interface ThiefTrainingEvent {
+  stage: 'start' | 'end';
+  /** 0, 1, … along budgetSchedule(config.budget). */
+  stepIndex: number;
+  budget: number;
+  undefended: { model: tf.LayersModel; optimizer: tf.Optimizer };
+  defended: { model: tf.LayersModel; optimizer: tf.Optimizer };
 }
 
 /** The models of a running experiment, lent to the drawing pad (engine/classify.ts). */
@@ -89,7 +147,10 @@ export interface LiveModels {
   undefended: tf.LayersModel;
   defended: tf.LayersModel;
   config: ExperimentConfig;
-  /** Queries per thief at the latest budget step (they go on training from there). */
+  /**
+   * Queries per thief at the latest budget step ('continue': they go on training from there;
+   * 'fresh': they stay as they are while their successors train, then are replaced and freed).
+   */
   queries: number;
 }
 
@@ -179,15 +240,21 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     const { attacker } = defenderAttackerSplit(dataset.train);
     const pool = shuffleInPlace(Uint32Array.from(attacker), rng);
     const schedule = budgetSchedule(config.budget);
+    const freshProtocol = config.thiefProtocol === 'fresh';
+    // The same seed for both: identical starting weights, so only the answers differ.
+    const buildThief = (stepIndex: number) => buildModel(config.substitute, { seed: thiefSeed(config.seed, stepIndex), inputShape: [h, w, c], numClasses: k });
     const makeThief = (): Thief => ({
-      // The same seed for both: identical starting weights, so only the answers differ.
-      model: own(buildModel(config.substitute, { seed: config.seed + 1, inputShape: [h, w, c], numClasses: k })),
-      optimizer: own(createOptimizer('adam', THIEF_LEARNING_RATE)),
+      model: own(buildThief(0)),
+      optimizer: own(createThiefOptimizer(config.thiefOptimizer)),
       x: null,
       targets: null,
       lastLoss: null,
     });
     const thieves = { undefended: makeThief(), defended: makeThief() };
+    // 'fresh': the networks of the previous budget step, kept (and still lent to the drawing pad)
+    // while their successors train, disposed once the successors are lent instead.
+    const retired: { dispose(): void }[] = [];
+    owned.push({ dispose: () => disposeAll(retired) });
     const loss = thiefLoss(config);
 
     // Inversion attack: the thief knows the defense and its parameters, so it can produce
@@ -217,16 +284,96 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     };
     owned.push({ dispose: disposeData });
 
-    const totalSteps = schedule.reduce((sum, b) => sum + Math.ceil(b / THIEF_BATCH) * config.thiefEpochs, 0);
+    const totalSteps = freshProtocol
+      ? schedule.length * config.thiefSteps
+      : schedule.reduce((sum, b) => sum + Math.ceil(b / THIEF_BATCH) * config.thiefEpochs, 0);
     let stepsDone = 0;
     let previousBudget = 0;
     let lastPoint: CurvePoint | null = null;
     const batchRng = rng.fork();
 
-    for (const budget of schedule) {
+    /** Moves a thief's model or optimizer from the run's owned list to `retired` (freed after the next lending). */
+    function retire(thing: { dispose(): void }) {
+      const i = owned.indexOf(thing);
+      if (i >= 0) owned.splice(i, 1);
+      retired.push(thing);
+    }
+
+    function trainingEvent(stage: ThiefTrainingEvent['stage'], stepIndex: number, budget: number): ThiefTrainingEvent {
+      const view = (t: Thief) => ({ model: t.model, optimizer: t.optimizer });
+      return { stage, stepIndex, budget, undefended: view(thieves.undefended), defended: view(thieves.defended) };
+    }
+
+    /**
+     * `steps` training steps of both thieves on the same batches (`rowsOf(s)`, shifts from
+     * `shiftSeed + s`), the loss summed on the device and read back once at the end: each thief's
+     * lastLoss becomes the mean over those steps (`rows` rows in all).
+     */
+    async function trainBatches(steps: number, rowsOf: (s: number) => Int32Array, shiftSeed: number, rows: number) {
+      const sums = { undefended: tf.scalar(0), defended: tf.scalar(0) };
+      for (let s = 0; s < steps; s++) {
+        const batch = rowsOf(s);
+        for (const name of ['undefended', 'defended'] as const) {
+          const t = thieves[name];
+          const next = thiefTrainStep(t.model, t.optimizer, t.x!, t.targets!, batch, config.shift, shiftSeed + s, loss, sums[name]);
+          sums[name].dispose();
+          sums[name] = next;
+        }
+        stepsDone++;
+        progress('attack', stepsDone, totalSteps);
+        try {
+          await checkpoint();
+        } catch (e) {
+          sums.undefended.dispose();
+          sums.defended.dispose();
+          throw e;
+        }
+      }
+      // One read-back per epoch (per pass's worth of steps with 'fresh'), not per step.
+      for (const name of ['undefended', 'defended'] as const) {
+        const mean = (await sums[name].data())[0] / rows;
+        sums[name].dispose();
+        thieves[name].lastLoss = Number.isFinite(mean) && Math.abs(mean) < DIVERGED_LOSS ? mean : null;
+      }
+    }
+
+    /**
+     * The 'fresh' protocol's training: exactly config.thiefSteps batches of THIEF_BATCH rows from
+     * the n answers, drawn from back-to-back shuffles of all n (a new shuffle each pass; a batch may
+     * straddle two passes, so every batch is full). Read back in chunks of one pass's worth of
+     * steps, counted from the end, so the reported loss is the mean over the last pass's worth (as
+     * 'continue' reports its last epoch's).
+     */
+    async function trainFresh(n: number) {
+      const perPass = Math.ceil(n / THIEF_BATCH);
+      const total = config.thiefSteps;
+      let order = new Int32Array(0);
+      let at = 0;
+      const nextBatch = () => {
+        const rows = new Int32Array(THIEF_BATCH);
+        for (let i = 0; i < THIEF_BATCH; i++) {
+          if (at === order.length) {
+            order = shuffleInPlace(Int32Array.from({ length: n }, (_, j) => j), batchRng);
+            at = 0;
+          }
+          rows[i] = order[at++];
+        }
+        return rows;
+      };
+      for (let done = 0; done < total; ) {
+        const chunk = done === 0 ? total % perPass || perPass : perPass;
+        const batches = Array.from({ length: chunk }, nextBatch);
+        await trainBatches(chunk, (s) => batches[s], batchRng.int(0x7fffffff), chunk * THIEF_BATCH);
+        done += chunk;
+      }
+    }
+
+    for (const [stepIndex, budget] of schedule.entries()) {
       const fresh = budget - previousBudget;
       if (config.attack === 'jacobian' && previousBudget > 0) {
         // Each thief grows its own set from its own gradients: after round 0 their queries differ.
+        // With the 'fresh' protocol t.model is still the thief trained at the previous budget
+        // (the rebuild comes below, after the queries): the latest trained thief augments.
         for (const t of [thieves.undefended, thieves.defended]) {
           const newX = augmentJacobian(t, fresh);
           try {
@@ -248,38 +395,31 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       }
       await checkpoint();
 
-      // Train both thieves on identical batches (same order, same shifts).
-      const n = budget;
-      for (let epoch = 0; epoch < config.thiefEpochs; epoch++) {
-        const order = shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), batchRng);
-        const shiftSeed = batchRng.int(0x7fffffff);
-        const sums = { undefended: tf.scalar(0), defended: tf.scalar(0) };
-        const steps = Math.ceil(n / THIEF_BATCH);
-        for (let s = 0; s < steps; s++) {
-          const rows = order.subarray(s * THIEF_BATCH, (s + 1) * THIEF_BATCH);
-          for (const name of ['undefended', 'defended'] as const) {
-            const t = thieves[name];
-            const next = thiefTrainStep(t.model, t.optimizer, t.x!, t.targets!, rows, config.shift, shiftSeed + s, loss, sums[name]);
-            sums[name].dispose();
-            sums[name] = next;
-          }
-          stepsDone++;
-          progress('attack', stepsDone, totalSteps);
-          try {
-            await checkpoint();
-          } catch (e) {
-            sums.undefended.dispose();
-            sums.defended.dispose();
-            throw e;
-          }
-        }
-        // One read-back per epoch, not per step.
-        for (const name of ['undefended', 'defended'] as const) {
-          const mean = (await sums[name].data())[0] / n;
-          sums[name].dispose();
-          thieves[name].lastLoss = Number.isFinite(mean) && Math.abs(mean) < DIVERGED_LOSS ? mean : null;
+      if (freshProtocol && stepIndex > 0) {
+        // A new thief per budget: fresh weights (the step's seed, the same for both thieves) and
+        // a fresh optimizer. Step 0's thieves are already that build (thiefSeed(seed, 0)).
+        for (const t of [thieves.undefended, thieves.defended]) {
+          retire(t.model);
+          retire(t.optimizer);
+          t.model = own(buildThief(stepIndex));
+          t.optimizer = own(createThiefOptimizer(config.thiefOptimizer));
+          t.lastLoss = null;
         }
       }
+      if (ctx.onThiefTraining) await ctx.onThiefTraining(trainingEvent('start', stepIndex, budget));
+
+      // Train both thieves on identical batches (same order, same shifts).
+      const n = budget;
+      if (freshProtocol) await trainFresh(n);
+      else {
+        for (let epoch = 0; epoch < config.thiefEpochs; epoch++) {
+          const order = shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), batchRng);
+          const shiftSeed = batchRng.int(0x7fffffff);
+          const steps = Math.ceil(n / THIEF_BATCH);
+          await trainBatches(steps, (s) => order.subarray(s * THIEF_BATCH, (s + 1) * THIEF_BATCH), shiftSeed, n);
+        }
+      }
+      if (ctx.onThiefTraining) await ctx.onThiefTraining(trainingEvent('end', stepIndex, budget));
 
       const score = async (t: Thief): Promise<ThiefScore> => {
         const pred = argmaxRows(await predictProbabilities(t.model, xEval), k);
@@ -293,7 +433,10 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
         cost: costOf(oracle),
       };
       ctx.emit({ type: 'point', runId: ctx.runId, point: lastPoint });
+      // Lends the models just trained; with 'fresh' this replaces the previous step's (retired)
+      // networks, which the pad used until now and which can only be freed once it no longer has them.
       ctx.onLiveModels?.({ defender, undefended: thieves.undefended.model, defended: thieves.defended.model, config, queries: budget });
+      disposeAll(retired);
       previousBudget = budget;
       await checkpoint();
     }

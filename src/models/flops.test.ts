@@ -33,6 +33,25 @@ describe('trainStepFlops', () => {
     expect(macs).toEqual([26 * 26 * 64 * 9, 24 * 24 * 64 * 576, 10 * 10 * 128 * 576, 8 * 8 * 128 * 1152, 2048 * 256, 256 * 256, 256 * 10]);
   });
 
+  it('counts AllConv (16 / 32): strided convs by their output positions, the 1×1 classifier conv as the logits', () => {
+    // 'same' 3×3 convs keep 28×28, the stride-2 ones halve it (28→14→7), the 'valid' 3×3 gives 5×5.
+    const f = trainStepFlops('allconv', 64);
+    expect(f.layerMacs).toEqual([
+      { layer: 'conv1', macs: 28 * 28 * 16 * 9 * 1 }, // 112,896
+      { layer: 'conv2', macs: 28 * 28 * 16 * 9 * 16 }, // 1,806,336
+      { layer: 'conv3', macs: 14 * 14 * 16 * 9 * 16 }, // 451,584 (stride 2)
+      { layer: 'conv4', macs: 14 * 14 * 32 * 9 * 16 }, // 903,168
+      { layer: 'conv5', macs: 14 * 14 * 32 * 9 * 32 }, // 1,806,336
+      { layer: 'conv6', macs: 7 * 7 * 32 * 9 * 32 }, // 451,584 (stride 2)
+      { layer: 'conv7', macs: 5 * 5 * 32 * 9 * 32 }, // 230,400 ('valid')
+      { layer: 'conv8', macs: 5 * 5 * 32 * 32 }, // 25,600 (1×1)
+      { layer: 'logits', macs: 5 * 5 * 32 * 10 }, // 8,000 (1×1 to the classes; the average adds only)
+    ]);
+    expect(f.forwardMacsPerImage).toBe(5_795_904);
+    // ≈ 2.2 GFLOP per batch-64 step, about twice the defender's.
+    expect(f.trainStepFlops).toBe(3 * 2 * 5_795_904 * 64);
+  });
+
   it('rejects a bad batch; a matmul of n×n by n×n is 2n³ FLOPs', () => {
     expect(() => trainStepFlops('defender', 0)).toThrow(RangeError);
     expect(matmulFlops(1024)).toBe(2_147_483_648);

@@ -7,9 +7,10 @@
  * product for the weight gradient, one for the input gradient), so a training step is about
  * 3 × forward. Bias adds, ReLU, pooling, softmax, the loss and the optimizer's update are left
  * out: together they are well under 1% of the defender's step (Adam touches each of its
- * ~225 k weights a few times; the convs do ~2.6 M multiply-adds per image).
+ * ~225 k weights a few times; the convs do ~2.6 M multiply-adds per image). Strided convs count
+ * their output positions only (AllConv's stride-2 convs: a quarter of a stride-1 conv's MACs).
  */
-import { KERNEL_SIZE, MODEL_SPECS, type ModelId } from './registry';
+import { convLayers, convOutSide, MODEL_SPECS, type ModelId } from './registry';
 
 export interface StepFlops {
   /** Multiply-adds of one forward pass of one image, per conv/dense layer in order. */
@@ -34,23 +35,26 @@ export function trainStepFlops(
   if (!spec) throw new RangeError(`unknown model id ${JSON.stringify(id)}`);
   let [h, w, c] = inputShape;
   const layerMacs: StepFlops['layerMacs'] = [];
-  spec.conv.forEach((filters, i) => {
-    if (spec.padding === 'valid') {
-      h = h - KERNEL_SIZE + 1;
-      w = w - KERNEL_SIZE + 1;
-    }
-    layerMacs.push({ layer: `conv${i + 1}`, macs: h * w * filters * KERNEL_SIZE * KERNEL_SIZE * c });
-    c = filters;
-    if ((i + 1) % spec.convsPerPool === 0) {
+  convLayers(spec).forEach((layer, i) => {
+    h = convOutSide(h, layer);
+    w = convOutSide(w, layer);
+    layerMacs.push({ layer: `conv${i + 1}`, macs: h * w * layer.filters * layer.kernel * layer.kernel * c });
+    c = layer.filters;
+    if (layer.poolAfter) {
       h = Math.floor(h / 2);
       w = Math.floor(w / 2);
     }
   });
-  let width = h * w * c;
-  [...spec.dense, numClasses].forEach((units, i) => {
-    layerMacs.push({ layer: i < spec.dense.length ? `dense${i + 1}` : 'logits', macs: width * units });
-    width = units;
-  });
+  if (spec.head === 'global-average') {
+    // AllConv: the 1×1 conv to numClasses maps is the logits layer (the global average adds only).
+    layerMacs.push({ layer: 'logits', macs: h * w * c * numClasses });
+  } else {
+    let width = h * w * c;
+    [...spec.dense, numClasses].forEach((units, i) => {
+      layerMacs.push({ layer: i < spec.dense.length ? `dense${i + 1}` : 'logits', macs: width * units });
+      width = units;
+    });
+  }
   const forwardMacsPerImage = layerMacs.reduce((s, l) => s + l.macs, 0);
   const forwardFlopsPerImage = 2 * forwardMacsPerImage;
   return { layerMacs, forwardMacsPerImage, forwardFlopsPerImage, trainStepFlops: 3 * forwardFlopsPerImage * batch };

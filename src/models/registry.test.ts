@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { SUBSTITUTES } from '../params/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ALLCONV_WIDTHS,
   buildModel,
+  convLayers,
   isModelId,
   layerSeed,
   MODEL_IDS,
@@ -11,7 +13,9 @@ import {
   SUBSTITUTE_IDS,
   type ModelId,
 } from './registry';
-import { expectNoLeak } from './testing';
+// Aliased: the name starts with "use", which the React-hooks lint rule takes for a hook.
+import { expectNoLeak, useWasmBackendInNode as startWasmBackendInNode } from './testing';
+import { softCrossEntropy } from './training';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -27,7 +31,7 @@ async function weightsOf(model: tf.LayersModel): Promise<Float32Array[]> {
 }
 
 describe('specs', () => {
-  it('has one spec per id, substitutes are Table 1 plus Simple', () => {
+  it('has one spec per id, substitutes are Table 1 plus Simple and AllConv', () => {
     expect(Object.keys(MODEL_SPECS).sort()).toEqual([...MODEL_IDS].sort());
     for (const id of MODEL_IDS) {
       const spec = MODEL_SPECS[id];
@@ -36,7 +40,7 @@ describe('specs', () => {
       expect(spec.description.length).toBeGreaterThan(0);
       expect(spec.source.length).toBeGreaterThan(0);
     }
-    expect([...SUBSTITUTE_IDS].sort()).toEqual(['A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'X', 'Y', 'simple'].sort());
+    expect([...SUBSTITUTE_IDS].sort()).toEqual(['A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'X', 'Y', 'allconv', 'simple'].sort());
     expect(SUBSTITUTE_IDS).not.toContain('defender');
     // The params schema lists the same choices (params may not import models, so it keeps its own copy).
     expect([...SUBSTITUTE_IDS]).toEqual([...SUBSTITUTES]);
@@ -67,6 +71,30 @@ describe('specs', () => {
     expect(MODEL_SPECS.simple.dense).toEqual([256, 256]);
     expect(MODEL_SPECS.simple.convsPerPool).toBe(2);
   });
+
+  it('AllConv keeps All-CNN-C\'s layout: convs only, stride 2 in place of pooling, 1×1 convs, global average', () => {
+    const { narrow, wide } = ALLCONV_WIDTHS;
+    // Springenberg et al.'s 96 / 192 channels, narrowed by the same factor (1 : 2 kept).
+    expect(wide).toBe(2 * narrow);
+    const layers = convLayers(MODEL_SPECS.allconv).map(({ filters, kernel, stride, padding, poolAfter }) => [filters, kernel, stride, padding, poolAfter]);
+    expect(layers).toEqual([
+      [narrow, 3, 1, 'same', false],
+      [narrow, 3, 1, 'same', false],
+      [narrow, 3, 2, 'same', false],
+      [wide, 3, 1, 'same', false],
+      [wide, 3, 1, 'same', false],
+      [wide, 3, 2, 'same', false],
+      [wide, 3, 1, 'valid', false],
+      [wide, 1, 1, 'valid', false],
+    ]);
+    expect(MODEL_SPECS.allconv.dense).toEqual([]);
+    expect(MODEL_SPECS.allconv.head).toBe('global-average');
+    // Every other spec: 3×3, stride 1, its own padding, a dense head.
+    for (const id of MODEL_IDS.filter((m) => m !== 'allconv')) {
+      expect(MODEL_SPECS[id].head).toBe('dense');
+      for (const l of convLayers(MODEL_SPECS[id])) expect([l.kernel, l.stride, l.padding]).toEqual([3, 1, MODEL_SPECS[id].padding]);
+    }
+  });
 });
 
 describe('parameterCount', () => {
@@ -90,12 +118,21 @@ describe('parameterCount', () => {
     // L: conv32 320; 28→26→13; flatten 13·13·32 = 5,408; 5,409·1000 = 5,409,000;
     //   1,001·200 = 200,200; 2,010 → 5,611,530 (the largest).
     expect(parameterCount('L')).toBe(320 + 5_409_000 + 200_200 + 2_010);
+    // AllConv (16 / 32): conv16 (9·1+1)·16 = 160; two conv16 (9·16+1)·16 = 2,320 each;
+    //   conv32 (9·16+1)·32 = 4,640; three 3×3 conv32 (9·32+1)·32 = 9,248 each; 1×1 conv32
+    //   (32+1)·32 = 1,056; 1×1 conv10 (32+1)·10 = 330; the global average has none → 38,570.
+    expect(ALLCONV_WIDTHS).toEqual({ narrow: 16, wide: 32 });
+    expect(parameterCount('allconv')).toBe(160 + 2 * 2_320 + 4_640 + 3 * 9_248 + 1_056 + 330);
+    expect(parameterCount('allconv')).toBe(38_570);
   });
 
   it('rejects inputs too small for the architecture and bad arguments', () => {
     // Y: 21→19→9→7→3→1→0 vanishes; 22→20→10→8→4→2→1 survives.
     expect(() => parameterCount('Y', [21, 21, 1])).toThrow(/too small/);
     expect(() => parameterCount('Y', [22, 22, 1])).not.toThrow();
+    // AllConv: 8→8→8→4→4→4→2, and the 'valid' 3×3 conv7 leaves nothing; 9→…→5→5→5→3→1 survives.
+    expect(() => parameterCount('allconv', [8, 8, 1])).toThrow(/too small \(feature map vanishes after conv 7\)/);
+    expect(() => parameterCount('allconv', [9, 9, 1])).not.toThrow();
     expect(() => parameterCount('I', [28, 28, 0])).toThrow(RangeError);
     expect(() => parameterCount('I', [28, 28, 1], 1)).toThrow(RangeError);
     expect(() => parameterCount('nope' as ModelId)).toThrow(/unknown model/);
@@ -132,13 +169,78 @@ describe('buildModel', () => {
   }
 
   it('honours inputShape and numClasses (32×32×3, 5 classes)', async () => {
-    for (const id of ['defender', 'simple', 'H', 'K'] as const) {
+    for (const id of ['defender', 'simple', 'H', 'K', 'allconv'] as const) {
       const model = buildModel(id, { seed: 1, inputShape: [32, 32, 3], numClasses: 5 });
       expect(model.outputs[0].shape).toEqual([null, 5]);
       expect(model.countParams()).toBe(parameterCount(id, [32, 32, 3], 5));
       model.dispose();
     }
   });
+
+  it('AllConv: 28×28×1 → 10 logits through convs only, downsampling by stride 2, a global average last', async () => {
+    const model = buildModel('allconv', { seed: 7 });
+    try {
+      const classes = model.layers.map((l) => l.getClassName());
+      expect(classes).not.toContain('Dense');
+      expect(classes).not.toContain('MaxPooling2D');
+      expect(classes).not.toContain('Flatten');
+      expect(classes).toEqual([...Array(9).fill('Conv2D'), 'GlobalAveragePooling2D']);
+      // Spatial sizes: 28 28 28 14 14 14 7 5 5, then one map per class, averaged.
+      expect(model.layers.map((l) => (l.outputShape as number[]).slice(1))).toEqual([
+        [28, 28, 16], [28, 28, 16], [14, 14, 16], [14, 14, 32], [14, 14, 32], [7, 7, 32], [5, 5, 32], [5, 5, 32], [5, 5, 10], [10],
+      ]);
+      const strides = model.layers.slice(0, 9).map((l) => (l.getConfig() as { strides: number[] }).strides);
+      expect(strides.map((s) => s[0])).toEqual([1, 1, 2, 1, 1, 2, 1, 1, 1]);
+      // The classifier conv is linear (logits may be negative), the others ReLU.
+      expect(model.layers.slice(0, 9).map((l) => (l.getConfig() as { activation: string }).activation)).toEqual([...Array(8).fill('relu'), 'linear']);
+      expect(model.layers[8].name).toBe('allconv_conv9');
+      expect(model.countParams()).toBe(38_570);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('AllConv trains on WASM: its gradients (stride-2 convs included) match the CPU backend on a tiny batch', async () => {
+    /** Loss gradients w.r.t. every weight and w.r.t. the images, on `backend`, as plain arrays. */
+    const gradients = async (backend: 'cpu' | 'wasm') => {
+      if (backend === 'wasm') await startWasmBackendInNode();
+      else await tf.setBackend('cpu');
+      // Seeded initial values are drawn on the CPU: both backends start from the same weights.
+      const model = buildModel('allconv', { seed: 11 });
+      const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
+      const y = tf.tidy(() => tf.softmax(tf.randomNormal([2, 10], 0, 2, 'float32', 6))) as tf.Tensor2D;
+      try {
+        const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+        const { value, grads } = tf.variableGrads(() => softCrossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y), vars);
+        const dx = tf.grad((input: tf.Tensor) => softCrossEntropy(model.apply(input, { training: true }) as tf.Tensor2D, y))(x);
+        const out = {
+          loss: (await value.data())[0],
+          grads: await Promise.all(vars.map(async (v) => (await grads[v.name].data()) as Float32Array)),
+          dx: (await dx.data()) as Float32Array,
+        };
+        tf.dispose([value, dx, ...Object.values(grads)]);
+        return out;
+      } finally {
+        tf.dispose([x, y]);
+        model.dispose();
+      }
+    };
+    try {
+      const cpu = await expectNoLeak(() => gradients('cpu'));
+      const wasm = await expectNoLeak(() => gradients('wasm'));
+      expect(wasm.loss).toBeCloseTo(cpu.loss, 5);
+      const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+      const maxAbs = (a: Float32Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(wasm.grads).toHaveLength(18); // 9 convs × (kernel, bias)
+      cpu.grads.forEach((g, i) => {
+        expect(maxAbs(g), `weight ${i}`).toBeGreaterThan(0);
+        expect(maxDiff(wasm.grads[i], g), `weight ${i}`).toBeLessThanOrEqual(1e-4 * maxAbs(g) + 1e-7);
+      });
+      expect(maxDiff(wasm.dx, cpu.dx)).toBeLessThanOrEqual(1e-4 * maxAbs(cpu.dx) + 1e-7);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  }, 60_000);
 
   it('same seed gives identical weights, another seed different ones; biases start at zero', async () => {
     const a = buildModel('defender', { seed: 42 });
@@ -190,6 +292,7 @@ describe('buildModel', () => {
     expect(() => buildModel('I', { seed: 2 ** 53 })).toThrow(RangeError);
     buildModel('G', { seed: 2 ** 32 }).dispose(); // a uint32 seed + 1 is fine
     expect(() => buildModel('Y', { seed: 1, inputShape: [16, 16, 1] })).toThrow(/too small/);
+    expect(() => buildModel('allconv', { seed: 1, inputShape: [8, 8, 1] })).toThrow(/too small/);
   });
 });
 

@@ -18,9 +18,11 @@
  *   "Practical Black-Box Attacks", whose substitutes were built with CleverHans.
  * - 'simple': the "Simple" net of the reverse-sigmoid paper (Sec IV-A), used there both as the
  *   base model and as the stolen model.
+ * - 'allconv': the reverse-sigmoid paper's AllConv thief, All-CNN-C of Springenberg et al. (2015),
+ *   "Striving for Simplicity: The All Convolutional Net", adapted (below).
  *
  * Table 1 gives only filter counts and widths, so the remaining choices are ours and apply to
- * every substitute:
+ * every substitute but AllConv (its own section follows):
  * - 3×3 kernels, 'valid' padding, ReLU: the CleverHans/Papernot-style small MNIST convnets.
  * - A 2×2 max-pool after EVERY conv (X: 28→26→13→11→5; Y: …→3→1). Without pooling the flattened
  *   feature map feeding the first dense layer is huge (L: 26·26·32 = 21,632 inputs × 1000 units =
@@ -35,6 +37,33 @@
  *   far"; 'same' padding would instead triple the first dense layer (7·7·128·256 = 1.6 M
  *   weights) and the conv cost, so 'valid' is kept for consistency with Table 1.
  *
+ * AllConv. All-CNN-C is for 32×32 CIFAR: conv96 3×3, conv96 3×3, conv96 3×3 stride 2, conv192
+ * 3×3 ×2, conv192 3×3 stride 2, conv192 3×3 ('valid'), conv192 1×1, conv10 1×1, global average
+ * pooling, softmax. Kept: only convolutions, strided convs where a net would pool, 1×1 convs,
+ * global average pooling straight to the logits, no dense layer. Changed:
+ * - 28×28×1 input: 'same' padding keeps 28 → 28 → 28, the strided convs halve it (→ 14, → 7), the
+ *   'valid' 3×3 conv gives 5×5 (the original's 8 → 6), so the average is over 5×5 maps.
+ * - Widths 96 / 192 narrowed six-fold to 16 / 32 (ALLCONV_WIDTHS; the 1 : 2 ratio kept):
+ *   38,570 parameters, 5.8 M multiply-adds per image (flops.ts). At full width a 28×28 image
+ *   costs ~205 M multiply-adds, ~79 GFLOP per batch-64 training step: seconds per step on a
+ *   2-core CPU. Measured (WASM in Node, Adam, batch 64, ±2 px shifts, thiefTrainStep, median of
+ *   6–12 steps after 2 warm-up steps, on a 2-core machine shared with other jobs (load 2.5–5.7),
+ *   so absolute times run ~2× the idle bench's; the same runs measured thief I at 57–169 ms/step
+ *   (idle bench: 22–29) and the defender at 224–527 (idle: ~120)): AllConv 16/32 383–634 ms/step
+ *   (best single steps 300–590), 24/48 753–788, 32/64 1,243–1,265. 16/32 is the affordable one:
+ *   ~1.4–1.7× the defender's step in the same runs, so ~170–200 ms/step on an idle machine; on
+ *   MNIST (4,000 training images, true labels, Adam) it reached 89% test accuracy after 300
+ *   steps (24/48: 92%).
+ * - The classifier 1×1 conv is linear, not ReLU: its outputs are the logits (after the average),
+ *   which must be free to go negative; a ReLU there can leave a class stuck at logit 0.
+ * - No dropout (as for every substitute here; All-CNN-C drops 20% of the inputs and 50% after
+ *   each strided conv).
+ * Stride 2 on WASM: the filter gradient (wasmKernels.ts) handles any stride and our fast input
+ * gradient only stride 1, so the two stride-2 convs' input gradients run tfjs-backend-wasm's
+ * stock scalar loop. They are correct (registry.test.ts compares every gradient with the CPU
+ * backend) but slow: in a profiled step they took ~140 of ~480 kernel-ms (29%) for ~1/6 of the
+ * multiply-adds, ~14× slower per multiply-add than the stride-1 fast path.
+ *
  * Every model outputs LOGITS (no softmax layer): training.ts applies softmax / logSoftmax itself,
  * which keeps cross-entropy numerically stable and gives the ε counter-attack clean per-class
  * log-probability gradients.
@@ -42,16 +71,17 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Every architecture id, in the order the UI lists them (defender first, then substitutes). */
-export const MODEL_IDS = ['defender', 'simple', 'X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L'] as const;
+export const MODEL_IDS = ['defender', 'simple', 'X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'allconv'] as const;
 
 /** One architecture id. */
 export type ModelId = (typeof MODEL_IDS)[number];
 
 /**
  * The ids a thief may pick for its substitute: Table 1's ten, in table order, plus the
- * reverse-sigmoid "Simple" (the same order as params/schema's SUBSTITUTES; a test checks it).
+ * reverse-sigmoid "Simple" and the AllConv thief (the same order as params/schema's SUBSTITUTES;
+ * a test checks it).
  */
-export const SUBSTITUTE_IDS = ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'simple'] as const satisfies readonly ModelId[];
+export const SUBSTITUTE_IDS = ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'simple', 'allconv'] as const satisfies readonly ModelId[];
 
 /** One substitute id. */
 export type SubstituteId = (typeof SUBSTITUTE_IDS)[number];
@@ -71,14 +101,52 @@ export interface ModelSpec {
   description: string;
   /** Where the architecture comes from: paper + table/section. */
   source: string;
-  /** Filters per conv layer, in order (each 3×3, ReLU). */
+  /** Filters per conv layer, in order (each ReLU; 3×3, stride 1, `padding` unless `convShapes` says otherwise). */
   conv: readonly number[];
   /** Hidden fully connected widths, in order (each ReLU); the numClasses output layer is extra. */
   dense: readonly number[];
-  /** A 2×2 max-pool (stride 2) follows every `convsPerPool`-th conv: 1 for Table 1, 2 for Simple. */
+  /**
+   * A 2×2 max-pool (stride 2) follows every `convsPerPool`-th conv: 1 for Table 1, 2 for Simple,
+   * 0 for none (AllConv downsamples with strided convs instead).
+   */
   convsPerPool: number;
-  /** Conv padding; 'valid' everywhere (see the module comment for why). */
+  /** Conv padding; 'valid' everywhere but AllConv (see the module comment for why). */
   padding: 'valid' | 'same';
+  /** Per-conv kernel, stride and padding, one per entry of `conv` (AllConv); absent: 3×3, stride 1, `padding`. */
+  convShapes?: readonly ConvShape[];
+  /**
+   * What turns the features into the numClasses logits: 'dense' = flatten, the `dense` layers,
+   * then a linear dense layer; 'global-average' = a linear 1×1 conv to numClasses channels, then
+   * global average pooling (AllConv; no dense layer at all, `dense` must be empty).
+   */
+  head: 'dense' | 'global-average';
+}
+
+/** Kernel side, stride and padding of one conv layer. */
+export interface ConvShape {
+  kernel: number;
+  stride: number;
+  padding: 'valid' | 'same';
+}
+
+/** One conv layer as built: its filters, shape, and whether a 2×2 max-pool follows it. */
+export interface ConvLayer extends ConvShape {
+  filters: number;
+  poolAfter: boolean;
+}
+
+/** The conv layers of `spec`, in order, with every default filled in (shared by buildModel, parameterCount and flops.ts). */
+export function convLayers(spec: ModelSpec): ConvLayer[] {
+  return spec.conv.map((filters, i) => ({
+    filters,
+    ...(spec.convShapes?.[i] ?? { kernel: KERNEL_SIZE, stride: 1, padding: spec.padding }),
+    poolAfter: spec.convsPerPool > 0 && (i + 1) % spec.convsPerPool === 0,
+  }));
+}
+
+/** Output side of a conv along one axis, as tfjs computes it: 'same' ⌈n / s⌉, 'valid' ⌊(n − k) / s⌋ + 1. */
+export function convOutSide(n: number, shape: ConvShape): number {
+  return shape.padding === 'same' ? Math.ceil(n / shape.stride) : Math.floor((n - shape.kernel) / shape.stride) + 1;
 }
 
 const TABLE1 = 'Counter-attack ε paper, Sec 3.1, Table 1 (after Papernot et al. 2016b)';
@@ -98,6 +166,36 @@ function table1(id: ModelId, conv: number[], dense: number[]): ModelSpec {
     dense,
     convsPerPool: 1,
     padding: 'valid',
+    head: 'dense',
+  };
+}
+
+/**
+ * AllConv's widths: All-CNN-C's 96 and 192 channels narrowed to a WASM-trainable size (see the
+ * module comment for the measurements behind the choice).
+ */
+export const ALLCONV_WIDTHS = { narrow: 16, wide: 32 } as const;
+
+/**
+ * All-CNN-C (Springenberg et al. 2015, Table 2, model C) for 28×28 inputs: three 3×3 convs at
+ * `narrow` width, the third with stride 2 (instead of a max-pool), three 3×3 convs at `wide`
+ * width, again the third with stride 2, a 'valid' 3×3 and a 1×1 conv at `wide`, then the head
+ * (a 1×1 conv to numClasses, global average pooling). 28 → 28 → 28 → 14 → 14 → 14 → 7 → 5 → 5.
+ */
+function allConv(): ModelSpec {
+  const { narrow, wide } = ALLCONV_WIDTHS;
+  const same3 = (stride: number): ConvShape => ({ kernel: 3, stride, padding: 'same' });
+  return {
+    id: 'allconv',
+    label: `AllConv · conv ${narrow}×3-${wide}×5 · no FC`,
+    description: `All-convolutional net: 3×3 convs ${narrow}, ${narrow}, ${narrow}/2, ${wide}, ${wide}, ${wide}/2 (stride 2 instead of pooling), a 3×3 and a 1×1 conv ${wide}, a 1×1 conv to one map per class, then a global average: no dense layer.`,
+    source: 'Reverse-sigmoid paper\'s thief; Springenberg et al. 2015, "Striving for Simplicity: The All Convolutional Net", All-CNN-C (narrowed)',
+    conv: [narrow, narrow, narrow, wide, wide, wide, wide, wide],
+    dense: [],
+    convsPerPool: 0,
+    padding: 'same',
+    convShapes: [same3(1), same3(1), same3(2), same3(1), same3(1), same3(2), { kernel: 3, stride: 1, padding: 'valid' }, { kernel: 1, stride: 1, padding: 'valid' }],
+    head: 'global-average',
   };
 }
 
@@ -112,6 +210,7 @@ export const MODEL_SPECS: Record<ModelId, ModelSpec> = {
     dense: [128],
     convsPerPool: 1,
     padding: 'valid',
+    head: 'dense',
   },
   simple: {
     id: 'simple',
@@ -122,6 +221,7 @@ export const MODEL_SPECS: Record<ModelId, ModelSpec> = {
     dense: [256, 256],
     convsPerPool: 2,
     padding: 'valid',
+    head: 'dense',
   },
   X: table1('X', [64, 128], []),
   Y: table1('Y', [64, 128, 128], []),
@@ -133,16 +233,12 @@ export const MODEL_SPECS: Record<ModelId, ModelSpec> = {
   J: table1('J', [], [1000, 200]),
   K: table1('K', [], [1000, 500, 200]),
   L: table1('L', [32], [1000, 200]),
+  allconv: allConv(),
 };
 
 /** True when `id` names a registered architecture (for validating ids from URLs or messages). */
 export function isModelId(id: string): id is ModelId {
   return (MODEL_IDS as readonly string[]).includes(id);
-}
-
-/** Side of a conv output: 'valid' loses kernel−1 pixels, 'same' keeps the size (stride 1). */
-function convOut(n: number, padding: 'valid' | 'same'): number {
-  return padding === 'same' ? n : n - KERNEL_SIZE + 1;
 }
 
 /**
@@ -152,17 +248,17 @@ function convOut(n: number, padding: 'valid' | 'same'): number {
  */
 function featureShape(spec: ModelSpec, inputShape: readonly [number, number, number]): [number, number, number] {
   let [h, w, c] = inputShape;
-  spec.conv.forEach((filters, i) => {
-    h = convOut(h, spec.padding);
-    w = convOut(w, spec.padding);
-    if ((i + 1) % spec.convsPerPool === 0) {
+  convLayers(spec).forEach((layer, i) => {
+    h = convOutSide(h, layer);
+    w = convOutSide(w, layer);
+    if (layer.poolAfter) {
       h = Math.floor(h / 2);
       w = Math.floor(w / 2);
     }
     if (h < 1 || w < 1) {
       throw new RangeError(`model ${spec.id}: input ${inputShape.join('×')} is too small (feature map vanishes after conv ${i + 1})`);
     }
-    c = filters;
+    c = layer.filters;
   });
   return [h, w, c];
 }
@@ -180,7 +276,7 @@ function checkArgs(id: ModelId, inputShape: readonly number[], numClasses: numbe
 /**
  * Number of trainable parameters of architecture `id`, computed arithmetically from its spec
  * (no tfjs), so the UI can show sizes without building anything. Conv: (k·k·cIn + 1)·filters;
- * dense: (in + 1)·out. Throws RangeError on an input too small for the architecture.
+ * dense: (in + 1)·out; AllConv's classifier: (cIn + 1)·numClasses. Throws RangeError on an input too small for the architecture.
  */
 export function parameterCount(
   id: ModelId,
@@ -191,11 +287,13 @@ export function parameterCount(
   const spec = MODEL_SPECS[id];
   let total = 0;
   let channels = inputShape[2];
-  for (const filters of spec.conv) {
-    total += (KERNEL_SIZE * KERNEL_SIZE * channels + 1) * filters;
+  for (const { filters, kernel } of convLayers(spec)) {
+    total += (kernel * kernel * channels + 1) * filters;
     channels = filters;
   }
   const [h, w, c] = featureShape(spec, inputShape);
+  // AllConv: the 1×1 conv to numClasses channels (then a global average: no weights).
+  if (spec.head === 'global-average') return total + (c + 1) * numClasses;
   let width = h * w * c;
   for (const units of [...spec.dense, numClasses]) {
     total += (width + 1) * units;
@@ -258,22 +356,33 @@ export function buildModel(id: ModelId, opts: BuildOptions): tf.Sequential {
   });
 
   const model = tf.sequential({ name: `${id}_model` });
-  spec.conv.forEach((filters, i) => {
+  let pools = 0;
+  convLayers(spec).forEach((layer, i) => {
     model.add(
       tf.layers.conv2d({
         name: `${id}_conv${i + 1}`,
         ...(i === 0 ? { inputShape } : {}),
-        filters,
-        kernelSize: KERNEL_SIZE,
-        padding: spec.padding,
+        filters: layer.filters,
+        kernelSize: layer.kernel,
+        strides: layer.stride,
+        padding: layer.padding,
         activation: 'relu',
         ...init(),
       }),
     );
-    if ((i + 1) % spec.convsPerPool === 0) {
-      model.add(tf.layers.maxPooling2d({ name: `${id}_pool${Math.floor(i / spec.convsPerPool) + 1}`, poolSize: 2, strides: 2 }));
+    if (layer.poolAfter) {
+      model.add(tf.layers.maxPooling2d({ name: `${id}_pool${++pools}`, poolSize: 2, strides: 2 }));
     }
   });
+  if (spec.head === 'global-average') {
+    // All-CNN-C's head: a 1×1 conv to one map per class, averaged over the map: the logits.
+    // Linear, not ReLU as in the original (see the module comment).
+    model.add(
+      tf.layers.conv2d({ name: `${id}_conv${spec.conv.length + 1}`, filters: numClasses, kernelSize: 1, padding: 'valid', activation: 'linear', ...init() }),
+    );
+    model.add(tf.layers.globalAveragePooling2d({ name: `${id}_logits` }));
+    return model;
+  }
   model.add(tf.layers.flatten({ name: `${id}_flatten`, ...(spec.conv.length === 0 ? { inputShape } : {}) }));
   spec.dense.forEach((units, i) => {
     model.add(tf.layers.dense({ name: `${id}_dense${i + 1}`, units, activation: 'relu', ...init() }));

@@ -117,23 +117,46 @@ describe('createOptimizer', () => {
     expect(() => createOptimizer('sgd', Number.NaN)).toThrow(RangeError);
     expect(() => createOptimizer('nope' as 'sgd', 0.1)).toThrow(/unknown optimizer/);
   });
+
+  it('momentum: tfjs MomentumOptimizer with the given momentum (not Nesterov); the momentum is required and in [0, 1)', async () => {
+    const opt = createOptimizer('momentum', 0.01, 0.9);
+    try {
+      expect(opt).toBeInstanceOf(tf.MomentumOptimizer);
+      expect(opt.getConfig()).toEqual({ learningRate: 0.01, momentum: 0.9, useNesterov: false });
+    } finally {
+      opt.dispose();
+    }
+    expect(() => createOptimizer('momentum', 0.01)).toThrow(/momentum must be/);
+    expect(() => createOptimizer('momentum', 0.01, 1)).toThrow(RangeError);
+    // Built, stepped and disposed, it leaves nothing behind (the stock tfjs one leaks its learning-rate scalar).
+    await expectNoLeak(() => {
+      const w = tf.tidy(() => tf.variable(tf.ones([3])));
+      const o = createOptimizer('momentum', 0.01, 0.9);
+      for (let i = 0; i < 2; i++) o.minimize(() => tf.sum(tf.square(w)), true, [w])?.dispose();
+      expect(o.iterations).toBe(2);
+      o.dispose();
+      w.dispose();
+    });
+    expect(() => createOptimizer('momentum', 0.01, Number.NaN)).toThrow(RangeError);
+  });
 });
 
 describe('trainStep', () => {
   /** Trains `steps` steps on one fixed batch; returns the first and last losses. */
   async function fit(
     id: 'defender' | 'I',
-    kind: 'adam' | 'rmsprop' | 'sgd',
+    kind: 'adam' | 'rmsprop' | 'sgd' | 'momentum',
     lr: number,
     loss: 'cross-entropy' | 'mse',
     steps: number,
+    momentum?: number,
   ): Promise<{ first: number; last: number; all: number[] }> {
     // The defender trains on 14×14 inputs here (14→12→6→4→2, same layers): the CPU backend's
     // Conv2DBackpropFilter is a naive loop (~1.4 s per 28×28 batch of 4 for conv2), while
     // 14×14 cuts conv2's output from 11×11 to 4×4 positions. The memory test below runs 28×28.
     const side = id === 'defender' ? 14 : 28;
     const model = buildModel(id, { seed: 3, inputShape: [side, side, 1] });
-    const optimizer = createOptimizer(kind, lr);
+    const optimizer = createOptimizer(kind, lr, momentum);
     const { x, y } = tinyBatch(4, 9, side);
     const losses: tf.Scalar[] = [];
     try {
@@ -159,8 +182,9 @@ describe('trainStep', () => {
       ['adam', 1e-3],
       ['rmsprop', 1e-3],
       ['sgd', 0.1],
+      ['momentum', 0.01],
     ] as const) {
-      const { first, last } = await fit('I', kind, lr, 'cross-entropy', 20);
+      const { first, last } = await fit('I', kind, lr, 'cross-entropy', 20, kind === 'momentum' ? 0.9 : undefined);
       expect(last, kind).toBeLessThan(0.5 * first);
     }
   });

@@ -11,8 +11,11 @@ import { createRng } from '../math/random';
 /** Loss a thief (or the defender) trains with. */
 export type LossKind = 'cross-entropy' | 'mse';
 
-/** Optimizers offered (the reverse-sigmoid paper uses RMSProp for Simple, Adam / SGD elsewhere). */
-export type OptimizerKind = 'adam' | 'rmsprop' | 'sgd';
+/**
+ * Optimizers offered (the reverse-sigmoid paper uses RMSProp for Simple, Adam / SGD elsewhere;
+ * 'momentum' is SGD with (heavy-ball, not Nesterov) momentum, the classic convnet optimizer).
+ */
+export type OptimizerKind = 'adam' | 'rmsprop' | 'sgd' | 'momentum';
 
 function checkSameShape(logits: tf.Tensor, targets: tf.Tensor, what: string): void {
   if (logits.rank !== 2 || targets.rank !== 2 || logits.shape[0] !== targets.shape[0] || logits.shape[1] !== targets.shape[1]) {
@@ -50,12 +53,16 @@ export function mseOnProbabilities(logits: tf.Tensor2D, targets: tf.Tensor2D): t
 
 /**
  * A fresh optimizer with tfjs defaults besides the learning rate (Adam β1 0.9, β2 0.999; RMSProp
- * decay 0.9, no momentum; plain SGD). The CALLER disposes it with `optimizer.dispose()` — Adam and
- * RMSProp hold slot variables (one or two per weight) that otherwise leak.
+ * decay 0.9, no momentum; plain SGD); 'momentum' also needs `momentum` in [0, 1) (tfjs's
+ * MomentumOptimizer, no Nesterov). The CALLER disposes it with `optimizer.dispose()` — Adam,
+ * RMSProp and momentum hold slot variables (one or two per weight) that otherwise leak.
  */
-export function createOptimizer(kind: OptimizerKind, learningRate: number): tf.Optimizer {
+export function createOptimizer(kind: OptimizerKind, learningRate: number, momentum?: number): tf.Optimizer {
   if (!Number.isFinite(learningRate) || learningRate <= 0) {
     throw new RangeError(`learningRate must be a finite number > 0, got ${String(learningRate)}`);
+  }
+  if (kind === 'momentum' && (momentum === undefined || !Number.isFinite(momentum) || momentum < 0 || momentum >= 1)) {
+    throw new RangeError(`momentum must be a number in [0, 1), got ${String(momentum)}`);
   }
   switch (kind) {
     case 'adam':
@@ -64,10 +71,24 @@ export function createOptimizer(kind: OptimizerKind, learningRate: number): tf.O
       return tf.train.rmsprop(learningRate);
     case 'sgd':
       return tf.train.sgd(learningRate);
+    case 'momentum':
+      return new MomentumOptimizer(learningRate, momentum!, false);
     default: {
       const never: never = kind;
       throw new RangeError(`unknown optimizer ${String(never)}`);
     }
+  }
+}
+
+/**
+ * tfjs 4.22's MomentumOptimizer, whose dispose() also frees the learning-rate scalar it inherits
+ * from SGDOptimizer: the stock one frees only its momentum scalar and slot variables, so every
+ * momentum optimizer leaked one tensor (seen as a run's tensor count not returning to its start).
+ */
+class MomentumOptimizer extends tf.MomentumOptimizer {
+  override dispose(): void {
+    super.dispose();
+    this.c.dispose();
   }
 }
 

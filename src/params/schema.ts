@@ -44,8 +44,8 @@ export type CalibrateChoice = (typeof CALIBRATE)[number];
 export const DATASETS = ['mnist', 'fashion-mnist'] as const;
 export type DatasetChoice = (typeof DATASETS)[number];
 
-/** Substitute architectures: Table 1 of the counter-attack paper, plus the reverse-sigmoid paper's "Simple". */
-export const SUBSTITUTES = ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'simple'] as const;
+/** Substitute architectures: Table 1 of the counter-attack paper, plus the reverse-sigmoid paper's "Simple" and its AllConv thief. */
+export const SUBSTITUTES = ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'simple', 'allconv'] as const;
 export type SubstituteChoice = (typeof SUBSTITUTES)[number];
 
 export const ATTACKS = ['sample', 'argmax', 'random', 'jacobian', 'rs-layer', 'mse', 'inversion'] as const;
@@ -68,6 +68,12 @@ export type ViewChoice = (typeof VIEWS)[number];
 
 export const EPS_DIRECTIONS = ['onehot', 'at-y'] as const;
 export type EpsDirectionChoice = (typeof EPS_DIRECTIONS)[number];
+
+export const THIEF_PROTOCOLS = ['continue', 'fresh'] as const;
+export type ThiefProtocolChoice = (typeof THIEF_PROTOCOLS)[number];
+
+export const THIEF_OPTIMIZERS = ['adam', 'sgdm'] as const;
+export type ThiefOptimizerChoice = (typeof THIEF_OPTIMIZERS)[number];
 
 export const PARAMS = {
   dataset: {
@@ -115,6 +121,7 @@ export const PARAMS = {
       X: 'X: 2 conv', Y: 'Y: 3 conv', A: 'A: 2 conv + 2 FC', F: 'F: 2 conv + FC', G: 'G: 2 conv',
       H: 'H: conv + 2 FC', I: 'I: 3 FC (MLP)', J: 'J: 2 wide FC', K: 'K: 3 wide FC', L: 'L: conv + 2 wide FC',
       simple: 'Simple (reverse-sigmoid paper)',
+      allconv: 'AllConv (reverse-sigmoid paper, narrowed)',
     },
     // I (an MLP) is the default because the whole lesson then runs in ~2 min on a CPU-only
     // machine (WASM: 22 ms/step vs 243 for A; npm run bench); the CNN thieves are one click away.
@@ -299,6 +306,37 @@ export const PARAMS = {
     default: 3,
     help: 'Passes over all answers collected so far after each budget step (more = stronger thief, slower).',
   } satisfies NumberParamSpec,
+  thiefProtocol: {
+    kind: 'enum',
+    urlKey: 'tproto',
+    word: 'Thief training',
+    options: THIEF_PROTOCOLS,
+    optionLabels: { continue: 'Continue training after each budget step', fresh: 'Fresh thief per budget, N steps (the paper)' },
+    default: 'continue',
+    help: 'Whether each thief keeps training the same network as its answers grow, or starts a new one at every budget and trains it N steps.',
+    source: "The reverse-sigmoid paper's protocol: a new thief for each query budget",
+  } satisfies EnumParamSpec<ThiefProtocolChoice>,
+  thiefSteps: {
+    kind: 'number',
+    urlKey: 'tsteps',
+    symbol: 'N',
+    word: 'training steps per budget',
+    min: 100,
+    max: 16000,
+    step: 100,
+    integer: true,
+    default: 1000,
+    help: 'Batches of 64 each fresh thief trains on after each budget step (used only with a fresh thief per budget).',
+  } satisfies NumberParamSpec,
+  thiefOptimizer: {
+    kind: 'enum',
+    urlKey: 'topt',
+    word: 'Thief optimizer',
+    options: THIEF_OPTIMIZERS,
+    optionLabels: { adam: 'Adam (learning rate 0.001)', sgdm: 'SGD with momentum 0.9 (learning rate 0.01)' },
+    default: 'adam',
+    help: 'How each thief updates its weights from a batch of answers.',
+  } satisfies EnumParamSpec<ThiefOptimizerChoice>,
   shift: {
     kind: 'number',
     urlKey: 'shift',
@@ -398,6 +436,9 @@ export const paramsSchema = z.object({
   frequency: numberField(PARAMS.frequency),
   budget: numberField(PARAMS.budget),
   thiefEpochs: numberField(PARAMS.thiefEpochs),
+  thiefProtocol: z.enum(THIEF_PROTOCOLS),
+  thiefSteps: numberField(PARAMS.thiefSteps),
+  thiefOptimizer: z.enum(THIEF_OPTIMIZERS),
   shift: numberField(PARAMS.shift),
   fgsmEps: numberField(PARAMS.fgsmEps),
   price: numberField(PARAMS.price),
