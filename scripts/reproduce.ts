@@ -10,7 +10,9 @@
  *               use both cores of a 2-core machine.
  * --dist DIR    serve the built site from DIR instead of dist/ (a copy, for long runs).
  * --wall-ms N   the wall time to report, when --resume only rebuilds the report from runs made earlier.
- * --resume      keep the runs of an interrupted reproduction (…/runs.partial.json) and do the rest.
+ * --resume      keep the runs of an interrupted reproduction (…/runs.partial.json) and those committed
+ *               under …/runs/ (scripts/run-runs.ts), and do the rest.
+ * --only ids    run those experiments only; the report file keeps every other experiment as it was.
  * Needs `npm run build` first (the npm script does it).
  */
 import { spawn } from 'node:child_process';
@@ -18,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { waitForServer } from './lib/server';
+import { readRunFolder, readRunRecords } from './lib/runRecords';
 import { chromium, type Page } from '@playwright/test';
 import { reproductionPlan, type PlannedRun } from '../src/reproduction/plan';
 import { buildReport, type ReproductionReport, type RunRecord } from '../src/reproduction/report';
@@ -106,7 +109,7 @@ async function main() {
   const wanted = new Set(experiments.flatMap((e) => e.runKeys));
   const runs = plan.runs.filter((r) => wanted.has(r.key));
   mkdirSync(outDir, { recursive: true });
-  const results: Record<string, RunRecord> = resume && existsSync(partialPath) ? (JSON.parse(readFileSync(partialPath, 'utf8')) as Record<string, RunRecord>) : {};
+  const results: Record<string, RunRecord> = resume ? { ...readRunFolder(join(outDir, 'runs')), ...readRunRecords(partialPath) } : {};
   const todo = runs.filter((r) => !results[r.key]);
   const estimate = todo.reduce((a, r) => a + estimatedSeconds(r.config), 0);
   console.log(
@@ -166,7 +169,7 @@ async function main() {
     }
     await Promise.all(pages.map(({ page }) => page.context().close()));
 
-    const report: ReproductionReport = buildReport({ ...plan, experiments }, results, {
+    const built: ReproductionReport = buildReport({ ...plan, experiments }, results, {
       generated: new Date().toISOString(),
       mode: plan.mode,
       backend: engineInfo.backend ?? 'unknown',
@@ -174,6 +177,10 @@ async function main() {
       machine: `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Chromium headless, ${parallel} page(s) in parallel`,
       wallMs: wallOverride ?? Date.now() - t0,
     });
+    // --only rebuilds those experiments; the rest of the report file is kept as it was.
+    const reportPath = join(outDir, 'reproduction.json');
+    const earlier = only && existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as ReproductionReport) : null;
+    const report: ReproductionReport = earlier ? mergeReports(earlier, built, plan.experiments.map((e) => e.id)) : built;
 
     // Charts: the Reproduce view renders the report with the app's own chart components.
     const charts: Record<string, string> = {};
@@ -183,6 +190,10 @@ async function main() {
     await openLab(page, '#v=1&view=reproduce&theme=light');
     await page.evaluate((r) => (window as unknown as LabWindow).__modelTheftLab.reproduce.setState({ committed: r, committedStatus: 'ready' }), report);
     for (const e of report.experiments) {
+      if (!built.experiments.some((b) => b.id === e.id)) {
+        if (existsSync(join(outDir, `${e.id}.png`))) charts[e.id] = `${e.id}.png`;
+        continue;
+      }
       const chart = page.locator(`[data-testid="repro-chart-${e.id}"]`);
       if ((await chart.count()) === 0) continue;
       await chart.scrollIntoViewIfNeeded();
@@ -193,16 +204,24 @@ async function main() {
     }
     await context.close();
 
-    writeFileSync(join(outDir, 'reproduction.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(outDir, 'reproduction.md'), reportMarkdown(report, charts));
     console.log(`wrote ${outDir}/reproduction.json, ${outDir}/reproduction.md and ${Object.keys(charts).length} charts in ${mmss(Date.now() - t0)}`);
-    for (const e of report.experiments) {
+    for (const e of built.experiments) {
       for (const c of e.checks) console.log(`  ${e.id}: ${c.holds === null ? '?' : c.holds ? 'holds' : 'DOES NOT HOLD'}: ${c.claim} (${c.detail})`);
     }
   } finally {
     await browser.close();
     server.kill();
   }
+}
+
+/** The earlier report with the rebuilt experiments put in (in plan order); its wall time grows by theirs. */
+function mergeReports(earlier: ReproductionReport, rebuilt: ReproductionReport, order: ReproductionReport['experiments'][number]['id'][]): ReproductionReport {
+  const byId = new Map(earlier.experiments.map((e) => [e.id, e]));
+  for (const e of rebuilt.experiments) byId.set(e.id, e);
+  const experiments = order.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
+  return { ...rebuilt, wallMs: earlier.wallMs + rebuilt.wallMs, machine: `${rebuilt.machine} (sections ${rebuilt.experiments.map((e) => e.id).join(', ')} rebuilt ${rebuilt.generated.slice(0, 10)}; the others as made ${earlier.generated.slice(0, 10)} on ${earlier.machine})`, experiments };
 }
 
 main().catch((e) => {

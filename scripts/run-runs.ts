@@ -11,26 +11,14 @@
  * --out): two processes can work through one list from both ends and stop where they meet.
  * `npm run reproduce -- --resume` reads these files too, so their runs are not made twice.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseHash, toHash } from '../src/params/codec';
-import type { Params } from '../src/params/schema';
-import type { CurvePoint, RunSummary } from '../src/engine/protocol';
 import { startNodeEngine } from './lib/nodeEngine';
+import { readRunRecords as readRecords } from './lib/runRecords';
 
-interface Record_ {
-  key: string;
-  config: Params;
-  summary: RunSummary;
-  points: CurvePoint[];
-}
-
-function readRecords(path: string): Record<string, Record_> {
-  if (!existsSync(path)) return {};
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record_>;
-  // Re-key by the stored config: a link is relative to the defaults of its time.
-  return Object.fromEntries(Object.values(raw).map((r) => [toHash(r.config), { ...r, key: toHash(r.config) }]));
-}
+/** What the records say about where they were made (the report prints it beside the runs). */
+const MADE_BY = 'Node (scripts/run-runs.ts, the same engine code on tfjs-backend-wasm)';
 
 async function main() {
   const args = process.argv.slice(2);
@@ -63,7 +51,7 @@ async function main() {
       continue;
     }
     const { summary, points } = await engine.run(config);
-    records[key] = { key, config, summary, points };
+    records[key] = { key, config, summary, points, madeBy: MADE_BY };
     writeFileSync(`${out}.tmp`, `${JSON.stringify(records)}\n`);
     renameSync(`${out}.tmp`, out);
     const f = summary.final;

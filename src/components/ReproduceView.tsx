@@ -7,6 +7,7 @@ import type { ReportExperiment } from '../reproduction/report';
 import { formatDuration, selectThiefChart } from '../store/selectors';
 import { ArchitectureBars } from './charts/ArchitectureBars';
 import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
+import { GridHeatmap } from './charts/GridHeatmap';
 import { TradeoffChart } from './charts/TradeoffChart';
 import { useReproduce, useReproduceContext } from './reproduceContext';
 import { useApp } from './storeContext';
@@ -133,6 +134,8 @@ function RunButton({ id }: { id: string }) {
   );
 }
 
+const HEATMAP_COLOR = { drop: 'var(--defended)', cosine: 'var(--accent)', topUnchanged: 'var(--normalized)' } as const;
+
 function ExperimentCard({ experiment: e }: { experiment: ReportExperiment }) {
   const tradeoff = e.charts.tradeoff;
   return (
@@ -173,8 +176,21 @@ function ExperimentCard({ experiment: e }: { experiment: ReportExperiment }) {
             </tbody>
           </table>
         )}
-        {(e.charts.curve || tradeoff || e.charts.architectures?.length) && (
+        {(e.charts.curve || tradeoff || e.charts.architectures?.length || e.charts.heatmaps?.length) && (
           <div className="repro-chart" data-testid={`repro-chart-${e.id}`}>
+            {e.charts.heatmaps && e.charts.heatmaps.length > 0 && (
+              <>
+                <p className="chart-title">
+                  Rows β, columns γ; × marks a cell that changes honest users&apos; top class too often to be chosen, – a cell not trained (yet); the chosen
+                  cell is outlined.
+                </p>
+                <div className="heatmaps">
+                  {e.charts.heatmaps.map((h) => (
+                    <GridHeatmap key={h.metric} data={h} color={HEATMAP_COLOR[h.metric]} />
+                  ))}
+                </div>
+              </>
+            )}
             {tradeoff && (
               <>
                 <p className="chart-title">Each point is one defense setting (Sample attack, {e.dataset}); bottom right is best for the defender.</p>

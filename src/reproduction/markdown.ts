@@ -31,7 +31,7 @@ export function reportMarkdown(report: ReproductionReport, charts: Readonly<Reco
   for (const e of report.experiments) {
     lines.push(`## ${e.id}: ${e.title}`, '');
     lines.push(`*${e.paper === 'reverse-sigmoid' ? 'Reverse sigmoid' : 'ε counter-attack'} paper, ${e.source}.* ${e.setting}`, '');
-    lines.push(`Data set ${e.dataset}, backend ${e.backend}, seeds ${e.seeds.length ? e.seeds.join(', ') : '–'}, ${e.runs.length - e.missingRuns} of ${e.runs.length} runs (${mins(e.wallMs)}).`, '');
+    lines.push(`Data set ${e.dataset}, backend ${e.backend}, seeds ${e.seeds.length ? e.seeds.join(', ') : '–'}, ${e.runs.length - e.missingRuns} of ${e.runs.length} runs (${mins(e.wallMs)})${e.madeBy ? `, made in ${e.madeBy.join(' and ')}` : ''}.`, '');
     if (e.table.length) {
       lines.push('| | ours | paper | ours − paper |', '|---|---:|---:|---:|');
       for (const r of e.table) {

@@ -12,6 +12,7 @@ import { runKey } from './configs';
 import { experimentOf } from './experiments';
 import type { ExperimentId, ExperimentSpec, PaperId, ReproductionPlan } from './plan';
 import type { ReproductionMode, ReproductionScale } from './scale';
+import type { GridHeatmapData } from './rsGridCells';
 
 export const REPORT_SCHEMA = 1;
 
@@ -21,6 +22,8 @@ export interface RunRecord {
   config: Params;
   summary: RunSummary;
   points: CurvePoint[];
+  /** Where the run was made when not in the reproduction's own browser pages (e.g. the engine in Node). */
+  madeBy?: string;
 }
 
 export type ValueKind = 'fraction' | 'queries' | 'nats' | 'ratio';
@@ -67,6 +70,8 @@ export interface ReportCharts {
   curve?: { rows: CurveRow[]; budget: number; defenderAccuracy: number };
   tradeoff?: { budget: number; points: TradeoffPoint[] };
   architectures?: ArchitectureBar[];
+  /** The reverse-sigmoid grid search over β × γ. */
+  heatmaps?: GridHeatmapData[];
 }
 
 export interface ReportExperiment {
@@ -88,6 +93,8 @@ export interface ReportExperiment {
   missingRuns: number;
   wallMs: number;
   charts: ReportCharts;
+  /** Where its runs were made, when some were made outside the reproduction's browser pages. */
+  madeBy?: string[];
 }
 
 export interface ReportMeta {
@@ -137,5 +144,7 @@ function buildExperiment(
     wallMs: Math.round(recs.reduce((a, r) => a + r.summary.wallMs, 0)),
     charts: {},
   };
+  const madeBy = [...new Set(recs.map((r) => r.madeBy ?? 'headless Chromium'))];
+  if (recs.some((r) => r.madeBy)) base.madeBy = madeBy;
   return experimentOf(spec.id).report(spec, { scale, get, base });
 }

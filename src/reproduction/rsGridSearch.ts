@@ -101,7 +101,7 @@ export function gridHeatmaps(analytic: AnalyticDataset, betas: number[], gammas:
     betas,
     gammas,
     cells: analytic.cells.map((c) => ({ beta: c.beta, gamma: c.gamma, value: value(c), excluded: exclude && excluded(c) })),
-    chosen,
+    chosen: chosen ? { beta: chosen.beta, gamma: chosen.gamma } : null,
   });
   return [
     map('drop', 'stealing drop S(M) − S(M, RS)', (c) => find(c.beta, c.gamma)?.drop ?? null, true),

@@ -33,6 +33,11 @@ export interface ReproductionScale {
   modesSeedsJacobian: number[];
   /** The fixed budget at which the trade-off chart compares every defense. */
   tradeoffBudget: number;
+  /**
+   * Which reverse-sigmoid grid cells are trained (at rsBudget, seed rsSeeds[0]): 'guarded' = every
+   * cell whose analytic P(M, RS) passes the honest-user guard, or a short list of (β, γ).
+   */
+  gridCells: 'guarded' | readonly { beta: number; gamma: number }[];
 }
 
 export const SCALES: Record<ReproductionMode, ReproductionScale> = {
@@ -53,6 +58,11 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
     modesSeeds: [1],
     modesSeedsJacobian: [1],
     tradeoffBudget: 1200,
+    gridCells: [
+      { beta: 0.8, gamma: 0.5 },
+      { beta: 1, gamma: 0.2 },
+      { beta: 1, gamma: 0.5 },
+    ],
   },
   full: {
     rsBudget: 19200,
@@ -72,6 +82,7 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
     modesSeeds: [1, 2],
     modesSeedsJacobian: [1],
     tradeoffBudget: 1200,
+    gridCells: 'guarded',
   },
 };
 
