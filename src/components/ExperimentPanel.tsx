@@ -20,6 +20,12 @@ const PHASE_LABEL = {
 const SOURCE_LABEL = { trained: 'trained live', cache: 'loaded from this browser’s cache', shipped: 'shipped pretrained' } as const;
 
 /** Defense-specific sliders: only the parameters of the chosen defense are shown. */
+/** Epochs per budget step for a thief that keeps training; a fixed number of steps for a fresh one. */
+function ThiefTrainingLength() {
+  const fresh = useApp((s) => s.params.thiefProtocol === 'fresh');
+  return fresh ? <ParamSlider param="thiefSteps" /> : <ParamSlider param="thiefEpochs" />;
+}
+
 function DefenseParams() {
   const defense = useApp((s) => s.params.defense);
   switch (defense) {
@@ -97,7 +103,9 @@ export function ExperimentPanel() {
           <details className="more-settings">
             <summary>More settings</summary>
             <ParamSlider param="budget" />
-            <ParamSlider param="thiefEpochs" />
+            <EnumSelect param="thiefProtocol" disabled={running} />
+            <ThiefTrainingLength />
+            <EnumSelect param="thiefOptimizer" disabled={running} />
             <ParamSlider param="shift" />
             <ParamSlider param="evalSize" />
             <ParamSlider param="defenderEpochs" />

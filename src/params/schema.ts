@@ -304,7 +304,7 @@ export const PARAMS = {
     step: 1,
     integer: true,
     default: 3,
-    help: 'Passes over all answers collected so far after each budget step (more = stronger thief, slower).',
+    help: 'Passes over all answers collected so far after each budget step, for a thief that keeps training (more = stronger thief, slower).',
   } satisfies NumberParamSpec,
   thiefProtocol: {
     kind: 'enum',
@@ -387,7 +387,7 @@ export const PARAMS = {
     integer: true,
     default: 2000,
     unit: 'images',
-    help: 'How many test images score each thief at each budget step (all 10,000 for the final numbers).',
+    help: 'How many test images (the first n of the 10,000) score each thief at every budget step, the final one included, and give the accuracy honest users see through the defense.',
   } satisfies NumberParamSpec,
   defenderEpochs: {
     kind: 'number',

@@ -2,6 +2,7 @@
  * How big a reproduction is: the two modes (quick, full), the knobs that separate them, and the
  * rough cost model that orders the runs and gives the ETAs. Pure data: no tfjs, no React.
  */
+import { budgetSchedule } from '../math/schedule';
 import type { AttackChoice, Params } from '../params/schema';
 
 export const REPRODUCTION_MODES = ['quick', 'full'] as const;
@@ -91,8 +92,10 @@ export const budgetNote = (b: number) => (b === 19200 ? '19,200 queries as in th
 
 /** Rough cost in seconds on the WASM backend of a 2-core machine, for ETAs and ordering. */
 export function estimatedSeconds(config: Params): number {
-  const stepMs: Record<string, number> = { X: 280, Y: 320, A: 150, F: 150, G: 140, H: 45, I: 22, J: 35, K: 40, L: 65, simple: 250 };
-  const steps = budgetSteps(config.budget) * config.thiefEpochs * 2;
+  // AllConv: ~1.5× the defender's step (its stride-2 input gradients use the slow stock WASM kernel).
+  const stepMs: Record<string, number> = { X: 280, Y: 320, A: 150, F: 150, G: 140, H: 45, I: 22, J: 35, K: 40, L: 65, simple: 250, allconv: 190 };
+  const perThief = config.thiefProtocol === 'fresh' ? budgetSchedule(config.budget).length * config.thiefSteps : budgetSteps(config.budget) * config.thiefEpochs;
+  const steps = perThief * 2;
   const train = (steps * (stepMs[config.substitute] ?? 100)) / 1000;
   const epsQueries = config.defense === 'epsilon' ? config.budget + 500 : 0;
   const epsilon = epsQueries * 0.01;
