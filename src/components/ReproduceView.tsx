@@ -208,7 +208,7 @@ function ExperimentCard({ experiment: e }: { experiment: ReportExperiment }) {
             {e.charts.curve && (
               <>
                 <p className="chart-title">
-                  {e.id === 'rs-defense-aware' ? 'ArgmaxSample thieves' : 'Sample thieves'} against queries ({e.dataset}, seed {e.seeds[0] ?? 1}): blue on honest answers, orange on
+                  {e.id === 'rs-defense-aware' || e.id === 'rs-queries-needed' ? 'ArgmaxSample thieves' : 'Sample thieves'} against queries ({e.dataset}, seed {e.seeds[0] ?? 1}): blue on honest answers, orange on
                   reverse-sigmoid answers
                 </p>
                 <SubstituteAccuracyChart data={selectReportCurve(e.charts.curve)} />

@@ -8,11 +8,12 @@ import { epsOutputModes } from './epsOutputModes';
 import { epsTable2Figure1 } from './epsTable2Figure1';
 import { rsDefenseAware } from './rsDefenseAware';
 import { rsGrid } from './rsGrid';
+import { rsQueriesNeeded } from './rsQueriesNeeded';
 import { rsMnistTable1 } from './rsMnistTable1';
 import { rsTables2 } from './rsTables2';
 import { tradeoff } from './tradeoff';
 
-export const EXPERIMENTS = [rsMnistTable1, rsTables2, rsDefenseAware, epsTable2Figure1, epsOutputModes, tradeoff, rsGrid] as const;
+export const EXPERIMENTS = [rsMnistTable1, rsTables2, rsDefenseAware, epsTable2Figure1, epsOutputModes, tradeoff, rsGrid, rsQueriesNeeded] as const;
 
 /** The experiment that plans and reports a spec id. */
 export function experimentOf(id: string): Experiment {
