@@ -137,6 +137,16 @@ describe('rankingPreservingUniformRandom', () => {
     closeTo(out, [0.5, 0.5], 1e-6);
   });
 
+  it('keeps a float64-only top class on top when everything clips to 0', () => {
+    // y's top class (1) wins by 1e-16, which float32 cannot hold; all values clip to 0, so the
+    // answer is y with the runner-up capped: [0.5(1 − 1e-6), 0.5] / (1 − 0.5e-6).
+    const y = [0.5, 0.5000000000000001];
+    const out = rankingPreservingUniformRandom(y, 1.2, scriptedRng([-1, -1]));
+    expect(argmax(out)).toBe(1);
+    const s = 1 - 0.5e-6;
+    closeTo(out, [(0.5 * (1 - 1e-6)) / s, 0.5 / s], 1e-7);
+  });
+
   it('never changes the argmax and preserves the ranking (property over seeds and vectors)', () => {
     fc.assert(
       fc.property(probVector, fc.double({ min: 0, max: 5, noNaN: true }), fc.nat(), (y, beta, seed) => {

@@ -93,7 +93,7 @@ export const RANKING_TIE_MARGIN = 1e-6;
  * so the class ranked r-th in y gets the r-th largest perturbed value (ties in y ranked by lower
  * index first, as argmax does), then clipped and renormalized. The top class of y is forced to
  * stay strictly largest (see RANKING_TIE_MARGIN), so argmax(ŷ) === argmax(y) ALWAYS; the
- * fallback (everything clipped to 0) returns y itself, which also keeps it.
+ * fallback (everything clipped to 0) returns y with the same cap on its runners-up.
  */
 export function rankingPreservingUniformRandom(y: ArrayLike<number>, beta: number, rng: Rng): Float32Array {
   assertProbabilityVector(y, 'y');
@@ -106,8 +106,10 @@ export function rankingPreservingUniformRandom(y: ArrayLike<number>, beta: numbe
   const top = order[0];
   const p = new Float64Array(k);
   for (let r = 0; r < k; r++) p[order[r]] = Math.min(1, Math.max(0, values[r]));
+  // All clipped to 0 (p[top] is the largest): answer y itself, still through the cap below, so a
+  // top class that only wins in float64 (y = [0.5, 0.5 + 1e-16]) stays strictly on top in float32.
+  if (!(p[top] > 0)) for (let j = 0; j < k; j++) p[j] = y[j];
   const t = p[top];
-  if (!(t > 0)) return Float32Array.from(y); // all clipped to 0: p[top] is the largest
   const cap = t * (1 - RANKING_TIE_MARGIN);
   let sum = 0;
   for (let j = 0; j < k; j++) {
