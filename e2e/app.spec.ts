@@ -23,10 +23,10 @@ test('moving the β slider by keyboard redraws the curve and updates the share l
   await beta.focus();
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
-  await expect(beta).toHaveValue('0.78');
-  await expect(lab.numberBox('β (beta)')).toHaveValue('0.78');
+  await expect(beta).toHaveValue('0.98');
+  await expect(lab.numberBox('β (beta)')).toHaveValue('0.98');
   await expect(path).not.toHaveAttribute('d', before ?? '');
-  await expect.poll(() => new URL(page.url()).hash).toBe('#v=1&beta=0.78');
+  await expect.poll(() => new URL(page.url()).hash).toBe('#v=2&beta=0.98');
   // Home takes β to 0: no defense, the defended curve is the identity.
   await page.keyboard.press('Home');
   await expect(beta).toHaveValue('0');
@@ -51,6 +51,7 @@ test('a hand-edited share link is read, and bad values fall back with a message'
   const lab = new LabPage(page);
   await lab.open('#v=1&beta=banana&gamma=3');
   await expect(lab.slider('γ (gamma)')).toHaveValue('3');
+  // A v1 link is read against v1's defaults, when β was 0.8: the bad value falls back to that.
   await expect(lab.slider('β (beta)')).toHaveValue('0.8');
   await expect(page.getByTestId('notices')).toContainText('"banana" is not a number');
   // βγ > 1 folds the curve in the middle too: shaded bands are drawn.
@@ -64,7 +65,24 @@ test('the theme follows the system and can be switched (and travels in the link)
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
-  await expect.poll(() => new URL(page.url()).hash).toBe('#v=1&theme=light');
+  await expect.poll(() => new URL(page.url()).hash).toBe('#v=2&theme=light');
   const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   expect(background).toBe('rgb(246, 247, 249)');
+});
+
+test('the explainer warns in words when β and γ change honest users’ top class', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('#v=1&beta=1.6');
+  await expect(page.getByTestId('rs-topclass-warning')).toContainText('honest users get wrong labels');
+  const beta = lab.slider('β (beta)');
+  await beta.focus();
+  // β = 0: no defense, every top class stays.
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('rs-topclass-warning')).toHaveCount(0);
+  await expect(page.getByTestId('rs-topclass-note')).toContainText('the top class stays on top');
+  // β = 1, γ = 0.5 keeps every answer at least 50% sure, not the less sure ones.
+  await lab.numberBox('β (beta)').fill('1');
+  await lab.numberBox('β (beta)').press('Enter');
+  await expect(page.getByTestId('rs-topclass-note')).toContainText('Answers less than 50% sure can come back with another class on top');
+  expect(lab.consoleErrors).toEqual([]);
 });

@@ -13,6 +13,11 @@ test('the Reproduce view shows the committed report and runs an experiment live 
   await expect(table1.locator('tbody tr').first().locator('td').nth(1)).toHaveText('0.930'); // the paper's S(M)
   await expect(page.getByTestId('repro-chart-tradeoff').locator('.recharts-scatter-symbol').first()).toBeVisible();
   await expect(page.getByTestId('repro-chart-eps-mnist-figure1').locator('.recharts-bar-rectangle').first()).toBeVisible();
+  // The grid search: 8 β × 7 γ cells, the cells that break honest users marked, the chosen one outlined.
+  const drop = page.getByTestId('experiment-rs-mnist-grid').getByTestId('heatmap-drop');
+  await expect(drop.locator('svg > g')).toHaveCount(56);
+  await expect(drop.locator('g[data-excluded]')).toHaveCount(21);
+  await expect(drop.locator('g[data-chosen] title')).toHaveText(/β = 1, γ = 0.5: .*\(chosen\)/);
 
   // Run Table II live (quick: one 1,200-query run): the report switches to this page's numbers.
   await lab.waitForBackend();

@@ -22,7 +22,7 @@ test('a finished run at 1280×720', async ({ page }) => {
   test.setTimeout(240_000);
   const lab = new LabPage(page);
   await page.emulateMedia({ colorScheme: 'light' });
-  await lab.open('#v=1&budget=4800&eval=1000');
+  await lab.open('#v=2&budget=4800&eval=1000');
   await lab.waitForBackend();
   await page.getByRole('button', { name: 'Run the theft' }).click();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 200_000 });
@@ -36,7 +36,7 @@ test('a paused run at 1280×720 (the run buttons and the held status)', async ({
   test.setTimeout(180_000);
   const lab = new LabPage(page);
   await page.emulateMedia({ colorScheme: 'light' });
-  await lab.open('#v=1&budget=4800&eval=500');
+  await lab.open('#v=2&budget=4800&eval=500');
   await lab.waitForBackend();
   await page.getByRole('button', { name: 'Run the theft' }).click();
   await expect.poll(() => lab.thiefPoints('undefended'), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);

@@ -13,6 +13,7 @@
  * --resume      keep the runs of an interrupted reproduction (…/runs.partial.json) and those committed
  *               under …/runs/ (scripts/run-runs.ts), and do the rest.
  * --only ids    run those experiments only; the report file keeps every other experiment as it was.
+ * --report-only run nothing: build the report from the kept runs (with --resume), missing runs counted.
  * Needs `npm run build` first (the npm script does it).
  */
 import { spawn } from 'node:child_process';
@@ -43,6 +44,7 @@ interface PageProgress {
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const resume = args.includes('--resume');
+const reportOnly = args.includes('--report-only');
 const parallelAt = args.indexOf('--parallel');
 const parallel = Math.max(1, Number(parallelAt >= 0 ? args[parallelAt + 1] : 1) || 1);
 const onlyAt = args.indexOf('--only');
@@ -110,7 +112,7 @@ async function main() {
   const runs = plan.runs.filter((r) => wanted.has(r.key));
   mkdirSync(outDir, { recursive: true });
   const results: Record<string, RunRecord> = resume ? { ...readRunFolder(join(outDir, 'runs')), ...readRunRecords(partialPath) } : {};
-  const todo = runs.filter((r) => !results[r.key]);
+  const todo = reportOnly ? [] : runs.filter((r) => !results[r.key]);
   const estimate = todo.reduce((a, r) => a + estimatedSeconds(r.config), 0);
   console.log(
     `${plan.mode} reproduction: ${experiments.length} experiments, ${runs.length} runs (${runs.length - todo.length} kept from before), ` +

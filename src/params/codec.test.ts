@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseHash, toHash } from './codec';
+import { defaultsOfVersion, EARLIER_DEFAULTS, parseHash, toHash } from './codec';
 import {
   DEFAULT_PARAMS,
   PARAMS,
@@ -40,7 +40,33 @@ describe('share-link codec', () => {
 
   it('writes nothing for the defaults and only the changed keys otherwise, sorted', () => {
     expect(toHash(DEFAULT_PARAMS)).toBe('');
-    expect(toHash({ ...DEFAULT_PARAMS, seed: 7, beta: 0.25 })).toBe('#v=1&beta=0.25&seed=7');
+    expect(toHash({ ...DEFAULT_PARAMS, seed: 7, beta: 0.25 })).toBe('#v=2&beta=0.25&seed=7');
+  });
+
+  it('reads an old link against the defaults of its version, so it replays the same run', () => {
+    // v1 links were written when β = 0.8 was the default: '#v=1&seed=7' meant it.
+    const old = parseHash('#v=1&seed=7');
+    expect(old.issues).toEqual([]);
+    expect(old.params).toEqual({ ...DEFAULT_PARAMS, beta: 0.8, seed: 7 });
+    expect(defaultsOfVersion(1)).toEqual({ ...DEFAULT_PARAMS, ...EARLIER_DEFAULTS[1] });
+    // Written again today it names them, and it reads back to the same run.
+    expect(toHash(old.params)).toBe('#v=2&beta=0.8&seed=7');
+    expect(parseHash(toHash(old.params)).params).toEqual(old.params);
+    // Today's links, and links without a version, use today's defaults.
+    expect(parseHash('#v=2&seed=7').params).toEqual({ ...DEFAULT_PARAMS, seed: 7 });
+    expect(parseHash('#seed=7').params).toEqual({ ...DEFAULT_PARAMS, seed: 7 });
+    // A bad value in an old link falls back to that version's default, and says which.
+    const bad = parseHash('#v=1&beta=banana');
+    expect(bad.params.beta).toBe(0.8);
+    expect(bad.issues[0].message).toMatch(/using the default 0\.8/);
+  });
+
+  it('every earlier version lists only real parameters whose default did change', () => {
+    for (const changed of Object.values(EARLIER_DEFAULTS))
+      for (const [key, value] of Object.entries(changed)) {
+        expect(key in DEFAULT_PARAMS).toBe(true);
+        expect(DEFAULT_PARAMS[key as keyof typeof DEFAULT_PARAMS]).not.toBe(value);
+      }
   });
 
   it('the defaults satisfy the strict schema', () => {
@@ -48,10 +74,10 @@ describe('share-link codec', () => {
   });
 
   it('falls back to defaults with a message for garbage, NaN and unknown keys', () => {
-    const { params, issues } = parseHash('#v=1&beta=abc&gamma=NaN&seed=&data=cifar&zzz=1');
+    const { params, issues } = parseHash('#v=2&beta=abc&gamma=NaN&seed=&data=cifar&zzz=1');
     expect(params).toEqual(DEFAULT_PARAMS);
     expect(issues.map((i) => i.key).sort()).toEqual(['dataset', 'gamma', 'seed', 'beta', 'zzz'].sort());
-    expect(issues.find((i) => i.key === 'beta')?.message).toMatch(/β \(beta\).*"abc" is not a number.*0\.8/);
+    expect(issues.find((i) => i.key === 'beta')?.message).toMatch(/β \(beta\).*"abc" is not a number.*using the default 1\./);
     expect(issues.find((i) => i.key === 'dataset')?.message).toMatch(/"cifar" is not one of mnist, fashion-mnist/);
   });
 

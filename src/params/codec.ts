@@ -6,7 +6,23 @@
  */
 import { DEFAULT_PARAMS, PARAMS, coerceNumberParam, type NumberParamKey, type ParamKey, type Params } from './schema';
 
-export const LINK_VERSION = 1;
+/**
+ * The link format's version, written as `v=`. A link holds only the values that differ from the
+ * defaults of its time, so whenever a default changes the version goes up and the defaults of
+ * every earlier version are kept below: an old link then still replays the run it was made for.
+ */
+export const LINK_VERSION = 2;
+
+/** Per earlier version, every value whose default has changed since (a link without `v=` is read as the current version). */
+export const EARLIER_DEFAULTS: Readonly<Record<number, Partial<Params>>> = {
+  // v1 → v2: the reverse sigmoid's defaults became the grid search's chosen cell.
+  1: { beta: 0.8 },
+};
+
+/** The defaults a link of version `v` was written against. */
+export function defaultsOfVersion(v: number): Params {
+  return { ...DEFAULT_PARAMS, ...(EARLIER_DEFAULTS[v] ?? {}) };
+}
 
 export interface LinkIssue {
   key: string;
@@ -28,16 +44,14 @@ function label(key: ParamKey): string {
 }
 
 export function parseHash(hash: string): ParsedLink {
-  const params: Record<string, unknown> = { ...DEFAULT_PARAMS };
   const issues: LinkIssue[] = [];
   const search = new URLSearchParams(hash.replace(/^#/, ''));
+  const v = search.get('v');
+  const known = v === null || v === String(LINK_VERSION) || Object.hasOwn(EARLIER_DEFAULTS, v);
+  if (!known) issues.push({ key: 'v', message: `This link was made by another version (v=${v}); values were read as v=${LINK_VERSION}.` });
+  const params: Record<string, unknown> = known && v !== null ? defaultsOfVersion(Number(v)) : { ...DEFAULT_PARAMS };
   for (const [urlKey, raw] of search) {
-    if (urlKey === 'v') {
-      if (raw !== String(LINK_VERSION)) {
-        issues.push({ key: 'v', message: `This link was made by another version (v=${raw}); values were read as v=${LINK_VERSION}.` });
-      }
-      continue;
-    }
+    if (urlKey === 'v') continue;
     const key = KEY_BY_URL.get(urlKey);
     if (!key) {
       issues.push({ key: urlKey, message: `Unknown setting "${urlKey}" in the link was ignored.` });
@@ -49,14 +63,14 @@ export function parseHash(hash: string): ParsedLink {
       else
         issues.push({
           key,
-          message: `${label(key)}: "${raw}" is not one of ${spec.options.join(', ')}; using ${spec.default}.`,
+          message: `${label(key)}: "${raw}" is not one of ${spec.options.join(', ')}; using ${String(params[key])}.`,
         });
       continue;
     }
     const num = raw.trim() === '' ? Number.NaN : Number(raw);
     const coerced = coerceNumberParam(key as NumberParamKey, num);
     if (coerced === null) {
-      issues.push({ key, message: `${label(key)}: "${raw}" is not a number; using the default ${spec.default}.` });
+      issues.push({ key, message: `${label(key)}: "${raw}" is not a number; using the default ${String(params[key])}.` });
     } else {
       if (coerced !== num) {
         issues.push({

@@ -19,6 +19,9 @@ export const OUTPUT_MODES = ['none', 'centering', 'winner-takes-all'] as const s
 export const THIEF_CLEANING = ['naive', 'clean'] as const satisfies readonly CleaningChoice[];
 export const DEFENSE_AWARE_ATTACKS = ['rs-layer', 'mse', 'inversion', 'argmax'] as const satisfies readonly AttackChoice[];
 
+/** The reverse sigmoid's setting in the lab's defaults, as the report's settings say it. */
+export const RS_DEFAULTS = `β = ${DEFAULT_PARAMS.beta}, γ = ${DEFAULT_PARAMS.gamma}`;
+
 export function configOf(overrides: Partial<Params>): Params {
   return { ...DEFAULT_PARAMS, ...overrides };
 }
@@ -66,7 +69,7 @@ export function modesSeedsFor(scale: ReproductionScale, attack: AttackChoice): n
   return attack === 'jacobian' ? scale.modesSeedsJacobian : scale.modesSeeds;
 }
 
-/** The reverse sigmoid's main runs (β = 0.8, γ = 0.5), one per seed: Tables I and II read them all, the defense-aware experiment the first. */
+/** The reverse sigmoid's main runs (the lab's default β, γ: the grid search's choice), one per seed: Tables I and II read them all, the defense-aware experiment the first. */
 export function rsMainConfigs(scale: ReproductionScale): Params[] {
   return scale.rsSeeds.map((seed) => rsConfig(scale, seed));
 }

@@ -57,14 +57,14 @@ function fake(config: Params, f: Fake): RunRecord {
 describe('chooseByPaperRule (reverse sigmoid Sec. IV-B)', () => {
   it('takes the highest cosine among settings with a stealing drop ≥ 0.20', () => {
     const grid = [
-      { noise: 0.05, drop: 0.05, cosine: 0.99 },
-      { noise: 0.2, drop: 0.25, cosine: 0.8 },
-      { noise: 0.5, drop: 0.6, cosine: 0.4 },
+      { noise: 0.05, drop: 0.05, cosine: 0.99, P: 1 },
+      { noise: 0.2, drop: 0.25, cosine: 0.8, P: 1 },
+      { noise: 0.5, drop: 0.6, cosine: 0.4, P: 1 },
     ];
     expect(chooseByPaperRule(grid)?.noise).toBe(0.2);
   });
   it('falls back to the largest drop when none reaches 0.20', () => {
-    expect(chooseByPaperRule([{ noise: 1, drop: 0.1, cosine: 0.2 }, { noise: 2, drop: 0.15, cosine: 0.1 }])?.noise).toBe(2);
+    expect(chooseByPaperRule([{ noise: 1, drop: 0.1, cosine: 0.2, P: 1 }, { noise: 2, drop: 0.15, cosine: 0.1, P: 1 }])?.noise).toBe(2);
     expect(chooseByPaperRule([])).toBeNull();
   });
 });

@@ -7,7 +7,7 @@
 export const RS_GRID_BETAS = [0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2] as const;
 export const RS_GRID_GAMMAS = [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2] as const;
 /** A cell is trained (and may be chosen) only if honest users keep their top class this often. */
-export const RS_GRID_MIN_TOP_UNCHANGED = 0.99;
+export { HONEST_USER_GUARD as RS_GRID_MIN_TOP_UNCHANGED } from './paperRule';
 
 /** One heatmap of the grid search (drop or cosine over β × γ), as the report stores it. */
 export interface GridHeatmapData {

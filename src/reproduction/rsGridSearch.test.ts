@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RS_GRID_BETAS, RS_GRID_GAMMAS } from './rsGridCells';
-import { cellsToTrain, choosePaperRuleGuarded, gridHeatmaps, RS_GRID_ANALYTIC, STEALING_DROP } from './rsGridSearch';
+import { chooseByPaperRule as choosePaperRuleGuarded, STEALING_DROP_RULE as STEALING_DROP } from './paperRule';
+import { cellsToTrain, gridHeatmaps, RS_GRID_ANALYTIC } from './rsGridSearch';
 
-describe('choosePaperRuleGuarded', () => {
+describe('chooseByPaperRule, with the honest-user guard', () => {
   it('never picks a cell that breaks honest users, even with the best cosine and a large drop', () => {
     const grid = [
       { id: 'breaks P(M)', P: 0.2, drop: 0.9, cosine: 0.8 },

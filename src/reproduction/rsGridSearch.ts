@@ -9,9 +9,6 @@ import type { RunSummary } from '../engine/protocol';
 import analyticJson from './rsGridAnalytic.json';
 import { RS_GRID_MIN_TOP_UNCHANGED, type GridHeatmapData } from './rsGridCells';
 
-/** The paper's rule's threshold: a setting "protects" when the stolen agreement drops by this much. */
-export const STEALING_DROP = 0.2;
-
 export interface AnalyticCellRecord {
   beta: number;
   gamma: number;
@@ -74,21 +71,6 @@ export function trainedCell(beta: number, gamma: number, summary: RunSummary): T
     mae: f.cost.mae,
     kl: f.cost.kl,
   };
-}
-
-/**
- * The paper's rule (Sec. IV-B): "the highest cosine similarity to the original model with at
- * least 20% accuracy drop in stealing … When we cannot find parameters satisfying 20% accuracy
- * drop in stealing, we instead choose the parameters with the highest accuracy drop" — applied
- * only to settings whose protected model keeps its answers (P ≥ minP), so that a setting that
- * hands honest users wrong labels is never picked. null when no setting passes the guard.
- */
-export function choosePaperRuleGuarded<T extends { drop: number; cosine: number; P: number }>(grid: readonly T[], minP = RS_GRID_MIN_TOP_UNCHANGED): T | null {
-  const usable = grid.filter((g) => g.P >= minP);
-  if (usable.length === 0) return null;
-  const qualifying = usable.filter((g) => g.drop >= STEALING_DROP);
-  if (qualifying.length) return qualifying.reduce((best, g) => (g.cosine > best.cosine ? g : best));
-  return usable.reduce((best, g) => (g.drop > best.drop ? g : best));
 }
 
 /** The heatmaps of one data set's grid: stealing drop and cosine of the trained cells, and the analytic P(M, RS). */

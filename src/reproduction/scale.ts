@@ -46,7 +46,7 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
     rsBudget: 1200,
     rsSeeds: [1],
     baselineGrid: [0.2],
-    betaSweep: [0.3, 0.8],
+    betaSweep: [0.3, 0.8, 1],
     defenseAwareBudget: 1200,
     fashion: false,
     epsArchitectures: ['I', 'J'],
@@ -69,7 +69,7 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
     rsBudget: 19200,
     rsSeeds: [1, 2, 3],
     baselineGrid: [0.05, 0.2, 0.5],
-    betaSweep: [0.2, 0.4, 0.8, 1.6],
+    betaSweep: [0.2, 0.4, 0.8, 1, 1.6],
     defenseAwareBudget: 19200,
     fashion: true,
     // Every substitute of the counter-attack paper's Table 1 (FULL_EPS_ARCHITECTURES_ALL).

@@ -129,7 +129,7 @@ describe('selectPadView', () => {
     expect(view.cards.map((c) => c.id)).toEqual(['defender', 'defended']);
     expect(view.cards[0].topName).toBe('7');
     expect(view.cards[0].rows.filter((r) => r.top).map((r) => r.label)).toEqual(['7']);
-    expect(view.cards[1].subtitle).toBe('reverse sigmoid, β = 0.8, γ = 0.5');
+    expect(view.cards[1].subtitle).toBe('reverse sigmoid, β = 1, γ = 0.5');
     expect(view.thievesNote).toMatch(/Run a theft to see the thieves/);
     // Memoised: the same inputs give the same object.
     expect(selectPadView(s.pad, s.run, s.params)).toBe(view);

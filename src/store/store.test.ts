@@ -122,14 +122,14 @@ describe('URL sync', () => {
     syncUrl(store, u.env);
     for (const b of [0.1, 0.2, 0.3]) store.getState().setNumber('beta', b);
     u.flush();
-    expect(u.writes).toEqual(['#v=1&beta=0.3']);
+    expect(u.writes).toEqual(['#v=2&beta=0.3']);
   });
 
   it('reads a hand-edited hash back, with notices for bad values', () => {
     const store = createAppStore();
     const u = fakeEnv();
     syncUrl(store, u.env);
-    u.userEdits('#v=1&gamma=1.5&beta=oops');
+    u.userEdits('#v=2&gamma=1.5&beta=oops');
     expect(store.getState().params.gamma).toBe(1.5);
     expect(store.getState().params.beta).toBe(DEFAULT_PARAMS.beta);
     expect(store.getState().notices.map((n) => n.text).join()).toMatch(/"oops" is not a number/);

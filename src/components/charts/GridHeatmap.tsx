@@ -13,7 +13,7 @@ export const GridHeatmap = memo(function GridHeatmap({ data, color }: { data: Gr
   return (
     <figure className="chart-heatmap" aria-label={`${data.title} over β and γ`} data-testid={`heatmap-${data.metric}`}>
       <figcaption className="chart-title">{data.title}</figcaption>
-      <svg viewBox={`0 0 ${g.width} ${g.height}`} width={g.width} height={g.height} role="img" aria-label={`${data.title}: ${g.cells.map((c) => c.title).join('; ')}`}>
+      <svg viewBox={`0 0 ${g.width} ${g.height}`} width="100%" style={{ maxWidth: g.width }} role="img" aria-label={`${data.title}: ${g.cells.map((c) => c.title).join('; ')}`}>
         {g.columns.map((c) => (
           <text key={c.label} x={c.x} y={22} textAnchor="middle" className="heatmap-axis">
             {c.label}

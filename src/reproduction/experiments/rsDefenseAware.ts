@@ -4,7 +4,7 @@
  * Sample for the same agreement. The paper's table is on CIFAR-10, ours on MNIST.
  */
 import { queriesToReach } from '../../math/metrics';
-import { DEFENSE_AWARE_ATTACKS, defenseAwareConfig, rsConfig, rsMainConfigs } from '../configs';
+import { DEFENSE_AWARE_ATTACKS, RS_DEFAULTS, defenseAwareConfig, rsConfig, rsMainConfigs } from '../configs';
 import type { Experiment } from '../experiment';
 import { PAPER_RS_TABLE4 } from '../papers';
 import type { Check, TableRow } from '../report';
@@ -27,7 +27,7 @@ export const rsDefenseAware: Experiment<'rs-defense-aware'> = {
         title: 'Defense-aware attacks on the reverse sigmoid, and the queries ArgmaxSample needs',
         dataset: 'mnist',
         runKeys: [...awareRuns, sampleRun],
-        setting: `Each attack at ${budgetNote(scale.defenseAwareBudget)}, thief I, β = 0.8, γ = 0.5. The paper's Table IV is on CIFAR-10, so its numbers are not expected to match ours in level.`,
+        setting: `Each attack at ${budgetNote(scale.defenseAwareBudget)}, thief I, ${RS_DEFAULTS}. The paper's Table IV is on CIFAR-10, so its numbers are not expected to match ours in level.`,
       },
     ];
   },

@@ -11,7 +11,8 @@ import type { ExperimentSpec } from '../plan';
 import type { Check, ReportExperiment, TableRow } from '../report';
 import { fmt, round, row } from '../reportKit';
 import { RS_GRID_MIN_TOP_UNCHANGED } from '../rsGridCells';
-import { cellsToTrain, choosePaperRuleGuarded, gridHeatmaps, RS_GRID_ANALYTIC, STEALING_DROP, trainedCell, type TrainedCell } from '../rsGridSearch';
+import { chooseByPaperRule, STEALING_DROP_RULE as STEALING_DROP } from '../paperRule';
+import { cellsToTrain, gridHeatmaps, RS_GRID_ANALYTIC, trainedCell, type TrainedCell } from '../rsGridSearch';
 import { budgetNote, type ReproductionScale } from '../scale';
 
 type GridId = 'rs-mnist-grid' | 'rs-fashion-grid';
@@ -65,7 +66,7 @@ function gridReport(spec: ExperimentSpec<GridId>, ctx: ReportContext): ReportExp
     const rec = ctx.get(gridConfig(ctx.scale, dataset, cell));
     if (rec) trained.push(trainedCell(cell.beta, cell.gamma, rec.summary));
   }
-  const chosen = choosePaperRuleGuarded(trained);
+  const chosen = chooseByPaperRule(trained);
   const analyticOf = (c: { beta: number; gamma: number }) => analytic.cells.find((a) => a.beta === c.beta && a.gamma === c.gamma) ?? null;
   const chosenAnalytic = chosen ? analyticOf(chosen) : null;
   const t1 = PAPER_RS_TABLE1[dataset];

@@ -3,7 +3,7 @@
  * M, for the reverse sigmoid and for the baselines, whose noise scale the paper's rule picks.
  */
 import { meanStd } from '../../math/stats';
-import { BASELINES, baselineConfig, baselineConfigs, rsMainConfigs } from '../configs';
+import { BASELINES, RS_DEFAULTS, baselineConfig, baselineConfigs, rsMainConfigs } from '../configs';
 import type { Experiment } from '../experiment';
 import { PAPER_RS_TABLE1 } from '../papers';
 import { STEALING_DROP_RULE, chooseByPaperRule } from '../paperRule';
@@ -26,7 +26,7 @@ export const rsMnistTable1: Experiment<'rs-mnist-table1'> = {
         dataset: 'mnist',
         runKeys: [...rsMain, ...baselineRuns],
         setting:
-          `Sample attack, ${budgetNote(scale.rsBudget)}; thief I (an MLP; the paper uses AllConv); reverse sigmoid β = 0.8, γ = 0.5; ` +
+          `Sample attack, ${budgetNote(scale.rsBudget)}; thief I (an MLP; the paper uses AllConv); reverse sigmoid ${RS_DEFAULTS} (the grid search's choice, rs-mnist-grid); ` +
           `baselines' noise scale chosen from {${scale.baselineGrid.join(', ')}} by the paper's rule (highest cosine with a ≥ 0.20 stealing drop, else the largest drop).`,
       },
     ];

@@ -19,7 +19,7 @@ function run(config: RunRecord['config'], undefended: number[], defended: number
       cost: { argmaxUnchanged: 1, cosine: 0.4, mae: 0.17, kl: 2, minEntry: 0, meanSum: 1 },
     }),
   );
-  return { key: runKey(config), config, summary: { final: points[3], wallMs: 1, backend: 'wasm' } as unknown as RunSummary, points };
+  return { key: runKey(config), config, summary: { final: points[3], protectedAgreement: 1, wallMs: 1, backend: 'wasm' } as unknown as RunSummary, points };
 }
 
 describe('rs-queries-needed', () => {

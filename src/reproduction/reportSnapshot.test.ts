@@ -1,8 +1,11 @@
 /**
- * The reproduction moved from two big files (the plan under params/, the report builder under
- * store/) into this layer, one file per experiment. The move must change no number: the fixture
- * is the report and the Markdown the code gave before the move, from the seeded fake run records
- * of testing.ts, and nothing in it may be regenerated. This rebuilds both with today's code.
+ * A snapshot of the whole report: what the report builder gives, section by section, for the
+ * seeded fake run records of testing.ts. It was first written by the code before the
+ * reproduction moved into this layer, and proved the move changed no number. Since then it
+ * changes only with an intended change of a plan or a report, regenerated with
+ * `UPDATE_REPORT_SNAPSHOT=1 npx vitest run src/reproduction/reportSnapshot.test.ts`, and the commit
+ * says why (so far: links became v=2, the rule got its honest-user guard, the defaults moved to
+ * the grid search's choice, and the β sweep gained β = 1).
  *
  * It compares per experiment id, so an experiment added later does not break it. The run order
  * is pinned too: fakeRecords draws every run's numbers from one seeded generator in the plan's
@@ -10,8 +13,10 @@
  * Runs no fixture experiment reads (those of an added experiment) are left out before drawing,
  * so they leave the old runs' numbers alone; their experiments then just show missing runs.
  */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import fixture from './fixtures/report-before-move.json';
+import fixture from './fixtures/report-snapshot.json';
 import { reportMarkdown } from './markdown';
 import { reproductionPlan } from './plan';
 import { buildReport, type ReproductionReport } from './report';
@@ -35,7 +40,19 @@ function sections(markdown: string): Map<string, string> {
   return out;
 }
 
-describe('moving the reproduction changed no number', () => {
+const META = { generated: '2026-12-02T00:00:00Z', backend: 'wasm', device: 'fixture', machine: 'fixture', wallMs: 1000 };
+
+if (process.env.UPDATE_REPORT_SNAPSHOT) {
+  const out: Record<string, Fixture> = {};
+  for (const mode of REPRODUCTION_MODES) {
+    const plan = reproductionPlan(mode);
+    const report = buildReport(plan, fakeRecords(plan), { ...META, mode });
+    out[mode] = { report: JSON.parse(JSON.stringify(report)) as ReproductionReport, markdown: reportMarkdown(report, { tradeoff: 'tradeoff.png' }) };
+  }
+  writeFileSync(resolve(import.meta.dirname, 'fixtures/report-snapshot.json'), `${JSON.stringify(out, null, 1)}\n`);
+}
+
+describe('the report builder gives the snapshot report', () => {
   for (const mode of REPRODUCTION_MODES) {
     describe(mode, () => {
       const before = (fixture as Record<string, Fixture>)[mode];
@@ -43,7 +60,7 @@ describe('moving the reproduction changed no number', () => {
       const keysBefore = new Set(before.report.experiments.flatMap((e) => e.runs));
       const plan = reproductionPlan(mode);
       const records = fakeRecords({ ...plan, runs: plan.runs.filter((r) => keysBefore.has(r.key)) });
-      const report = buildReport(plan, records, { generated: '2026-12-02T00:00:00Z', backend: 'wasm', device: 'fixture', machine: 'fixture', wallMs: 1000, mode });
+      const report = buildReport(plan, records, { ...META, mode });
       // As the fixture was written: through JSON (undefined fields dropped).
       const after = JSON.parse(JSON.stringify(report)) as ReproductionReport;
       const markdown = reportMarkdown(report, { tradeoff: 'tradeoff.png' });
