@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { waitForServer } from './lib/server';
+import { mergeReports } from './lib/mergeReports';
 import { readRunFolder, readRunRecords } from './lib/runRecords';
 import { chromium, type Page } from '@playwright/test';
 import { reproductionPlan, type PlannedRun } from '../src/reproduction/plan';
@@ -216,14 +217,6 @@ async function main() {
     await browser.close();
     server.kill();
   }
-}
-
-/** The earlier report with the rebuilt experiments put in (in plan order); its wall time grows by theirs. */
-function mergeReports(earlier: ReproductionReport, rebuilt: ReproductionReport, order: ReproductionReport['experiments'][number]['id'][]): ReproductionReport {
-  const byId = new Map(earlier.experiments.map((e) => [e.id, e]));
-  for (const e of rebuilt.experiments) byId.set(e.id, e);
-  const experiments = order.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
-  return { ...rebuilt, wallMs: earlier.wallMs + rebuilt.wallMs, machine: `${rebuilt.machine} (sections ${rebuilt.experiments.map((e) => e.id).join(', ')} rebuilt ${rebuilt.generated.slice(0, 10)}; the others as made ${earlier.generated.slice(0, 10)} on ${earlier.machine})`, experiments };
 }
 
 main().catch((e) => {

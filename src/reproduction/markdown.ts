@@ -22,7 +22,8 @@ export function reportMarkdown(report: ReproductionReport, charts: Readonly<Reco
   lines.push(`# Reproduction report (${report.mode})`, '');
   lines.push(
     `Generated ${report.generated} by \`npm run reproduce${report.mode === 'quick' ? ' -- --quick' : ''}\`: headless Chromium, the app's own engine worker, ` +
-      `backend **${report.backend}** (${report.device || 'no device string'}), on ${report.machine}. Wall time ${mins(report.wallMs)}.`,
+      `backend **${report.backend}** (${report.device || 'no device string'}), on ${report.machine}. Wall time ${mins(report.wallMs)}.` +
+      (report.experiments.some((e) => e.made) ? ' The report was rebuilt in parts: each section says when and on what machine it was built.' : ''),
     '',
     'Every number is a fraction in [0, 1] unless marked. "ours ± sd" is the mean and sample standard deviation over the seeds listed. ' +
       'Each run is a share link: open the lab with it to replay it.',
@@ -31,7 +32,7 @@ export function reportMarkdown(report: ReproductionReport, charts: Readonly<Reco
   for (const e of report.experiments) {
     lines.push(`## ${e.id}: ${e.title}`, '');
     lines.push(`*${e.paper === 'reverse-sigmoid' ? 'Reverse sigmoid' : 'ε counter-attack'} paper, ${e.source}.* ${e.setting}`, '');
-    lines.push(`Data set ${e.dataset}, backend ${e.backend}, seeds ${e.seeds.length ? e.seeds.join(', ') : '–'}, ${e.runs.length - e.missingRuns} of ${e.runs.length} runs (${mins(e.wallMs)})${e.madeBy ? `, made in ${e.madeBy.join(' and ')}` : ''}.`, '');
+    lines.push(`Data set ${e.dataset}, backend ${e.backend}, seeds ${e.seeds.length ? e.seeds.join(', ') : '–'}, ${e.runs.length - e.missingRuns} of ${e.runs.length} runs (${mins(e.wallMs)})${e.madeBy ? `, made in ${e.madeBy.join(' and ')}` : ''}${e.made ? `; built ${e.made}` : ''}.`, '');
     if (e.table.length) {
       lines.push('| | ours | paper | ours − paper |', '|---|---:|---:|---:|');
       for (const r of e.table) {

@@ -95,6 +95,8 @@ export interface ReportExperiment {
   charts: ReportCharts;
   /** Where its runs were made, when some were made outside the reproduction's browser pages. */
   madeBy?: string[];
+  /** When and on what machine this section was built, when the report was rebuilt in parts. */
+  made?: string;
 }
 
 export interface ReportMeta {

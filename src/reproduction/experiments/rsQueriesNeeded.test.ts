@@ -53,4 +53,11 @@ describe('rs-queries-needed', () => {
     expect(e.checks[0].holds).toBe(false);
     expect(e.missingRuns).toBe(2);
   });
+
+  it("puts the paper's 64× beside the undefended ratio, with the difference, and no paper value for query counts", () => {
+    const ratioRow = e.table.find((r) => r.label === 'ArgmaxSample ÷ Sample (continued training, no defense, agreement 0.9)')!;
+    expect(ratioRow).toMatchObject({ ours: 2, paper: 64, diff: -62, kind: 'ratio' });
+    const countRow = e.table.find((r) => r.label === 'Sample: queries to continued training, no defense, agreement 0.9')!;
+    expect(countRow).toMatchObject({ ours: 300, paper: null, diff: null, kind: 'queries' });
+  });
 });

@@ -10,7 +10,7 @@ import { configOf } from '../configs';
 import type { Experiment } from '../experiment';
 import { PAPER_RS_TABLE4 } from '../papers';
 import type { Check, RunRecord, TableRow } from '../report';
-import { curveChart, round } from '../reportKit';
+import { curveChart, round, row } from '../reportKit';
 import { budgetNote, type ReproductionScale } from '../scale';
 import type { Params } from '../../params/schema';
 
@@ -88,11 +88,11 @@ export const rsQueriesNeeded: Experiment<'rs-queries-needed'> = {
           const a = need('argmax', protocol, defended, target);
           if (!runs[`sample/${protocol}`] && !runs[`argmax/${protocol}`]) continue;
           const where = `${protocol === 'continue' ? 'continued training' : 'fresh thief'}, ${defended ? 'against the reverse sigmoid' : 'no defense'}, agreement ${target}`;
-          table.push({ label: `Sample: queries to ${where}`, ours: s, oursStd: null, paper: null, diff: null, kind: 'queries' });
-          table.push({ label: `ArgmaxSample: queries to ${where}`, ours: a, oursStd: null, paper: null, diff: null, kind: 'queries' });
+          table.push(row(`Sample: queries to ${where}`, s, null, 'queries'));
+          table.push(row(`ArgmaxSample: queries to ${where}`, a, null, 'queries'));
           const ratio = s !== null && a !== null ? round(a / s, 2) : null;
           ratios.push({ protocol, defended, target, sample: s, argmax: a, ratio });
-          if (ratio !== null) table.push({ label: `ArgmaxSample ÷ Sample (${where})`, ours: ratio, oursStd: null, paper: !defended ? PAPER_RS_TABLE4.argmaxQueryFactorMnist : null, diff: null, kind: 'ratio' });
+          if (ratio !== null) table.push(row(`ArgmaxSample ÷ Sample (${where})`, ratio, defended ? null : PAPER_RS_TABLE4.argmaxQueryFactorMnist, 'ratio'));
         }
     const checks: Check[] = [];
     const undefendedRatios = ratios.filter((r) => !r.defended && r.ratio !== null);
