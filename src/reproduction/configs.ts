@@ -34,8 +34,30 @@ export function rsConfig(scale: ReproductionScale, seed: number, overrides: Part
   return configOf({ attack: 'sample', defense: 'reverse-sigmoid', budget: scale.rsBudget, seed, ...overrides });
 }
 
-export function baselineConfig(scale: ReproductionScale, defense: DefenseChoice, noise: number): Params {
-  return configOf({ attack: 'sample', defense, noise, budget: scale.rsBudget, seed: scale.rsSeeds[0] });
+/** One point of a baseline's grid: its noise scale and, where it differs from the default, its shape. */
+export interface BaselineSetting {
+  noise: number;
+  rho?: number;
+  frequency?: number;
+}
+
+export function baselineConfig(scale: ReproductionScale, defense: DefenseChoice, setting: number | BaselineSetting): Params {
+  const s = typeof setting === 'number' ? { noise: setting } : setting;
+  return configOf({ attack: 'sample', defense, ...s, budget: scale.rsBudget, seed: scale.rsSeeds[0] });
+}
+
+/** The settings the paper's rule chooses a baseline's parameters from: the noise grid, then the shapes. */
+export function baselineSettings(scale: ReproductionScale, defense: DefenseChoice): BaselineSetting[] {
+  const out: BaselineSetting[] = scale.baselineGrid.map((noise) => ({ noise }));
+  const shapes = scale.baselineShapes;
+  if (shapes && (defense === 'concave' || defense === 'convex')) out.push(...shapes.rho.map((rho) => ({ noise: shapes.noise, rho })));
+  if (shapes && defense === 'sine') out.push(...shapes.frequency.map((frequency) => ({ noise: shapes.noise, frequency })));
+  return out;
+}
+
+/** "β=0.5, ρ=0.1": a baseline setting as the tables name it. */
+export function baselineLabel(s: BaselineSetting): string {
+  return [`β=${s.noise}`, s.rho !== undefined ? `ρ=${s.rho}` : null, s.frequency !== undefined ? `f=${s.frequency}` : null].filter(Boolean).join(', ');
 }
 
 export function betaSweepConfig(scale: ReproductionScale, beta: number): Params {
@@ -76,5 +98,5 @@ export function rsMainConfigs(scale: ReproductionScale): Params[] {
 
 /** Every baseline at every noise scale of the grid: Table I picks from them, the trade-off chart shows them all. */
 export function baselineConfigs(scale: ReproductionScale): Params[] {
-  return BASELINES.flatMap((d) => scale.baselineGrid.map((noise) => baselineConfig(scale, d, noise)));
+  return BASELINES.flatMap((d) => baselineSettings(scale, d).map((s) => baselineConfig(scale, d, s)));
 }

@@ -15,6 +15,11 @@ export interface ReproductionScale {
   rsSeeds: number[];
   /** Noise scales tried per baseline (the grid the paper's rule chooses from). */
   baselineGrid: number[];
+  /**
+   * The baselines' shape parameters tried beside their defaults (ρ for the concave and convex
+   * weights, f for the sine), at one noise scale; null: defaults only.
+   */
+  baselineShapes: { noise: number; rho: number[]; frequency: number[] } | null;
   /** β values of the utility–security sweep (γ fixed at 0.5). */
   betaSweep: number[];
   defenseAwareBudget: number;
@@ -46,6 +51,7 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
     rsBudget: 1200,
     rsSeeds: [1],
     baselineGrid: [0.2],
+    baselineShapes: null,
     betaSweep: [0.3, 0.8, 1],
     defenseAwareBudget: 1200,
     fashion: false,
@@ -68,7 +74,8 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
   full: {
     rsBudget: 19200,
     rsSeeds: [1, 2, 3],
-    baselineGrid: [0.05, 0.2, 0.5],
+    baselineGrid: [0.05, 0.2, 0.5, 1],
+    baselineShapes: { noise: 0.5, rho: [0.1, 1], frequency: [3, 30] },
     betaSweep: [0.2, 0.4, 0.8, 1, 1.6],
     defenseAwareBudget: 19200,
     fashion: true,

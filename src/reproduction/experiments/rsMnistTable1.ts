@@ -3,7 +3,7 @@
  * M, for the reverse sigmoid and for the baselines, whose noise scale the paper's rule picks.
  */
 import { meanStd } from '../../math/stats';
-import { BASELINES, RS_DEFAULTS, baselineConfig, baselineConfigs, rsMainConfigs } from '../configs';
+import { BASELINES, RS_DEFAULTS, baselineConfig, type BaselineSetting, baselineConfigs, baselineLabel, baselineSettings, rsMainConfigs } from '../configs';
 import type { Experiment } from '../experiment';
 import { PAPER_RS_TABLE1 } from '../papers';
 import { STEALING_DROP_RULE, chooseByPaperRule } from '../paperRule';
@@ -27,7 +27,11 @@ export const rsMnistTable1: Experiment<'rs-mnist-table1'> = {
         runKeys: [...rsMain, ...baselineRuns],
         setting:
           `Sample attack, ${budgetNote(scale.rsBudget)}; thief I (an MLP; the paper uses AllConv); reverse sigmoid ${RS_DEFAULTS} (the grid search's choice, rs-mnist-grid); ` +
-          `baselines' noise scale chosen from {${scale.baselineGrid.join(', ')}} by the paper's rule (highest cosine with a ≥ 0.20 stealing drop, else the largest drop).`,
+          `baselines' noise scale chosen from {${scale.baselineGrid.join(', ')}}` +
+          (scale.baselineShapes
+            ? `, and at β = ${scale.baselineShapes.noise} ρ ∈ {${scale.baselineShapes.rho.join(', ')}} (concave, convex; default 0.3) and f ∈ {${scale.baselineShapes.frequency.join(', ')}} (sine; default 10),`
+            : '') +
+          ` by the paper's rule (highest cosine with a ≥ 0.20 stealing drop, else the largest drop), among settings that keep P(M, defense) ≥ 0.99.`,
       },
     ];
   },
@@ -56,11 +60,12 @@ export const rsMnistTable1: Experiment<'rs-mnist-table1'> = {
       });
     }
     for (const d of BASELINES) {
-      const grid = scale.baselineGrid
-        .map((noise) => ({ noise, rec: get(baselineConfig(scale, d, noise)) }))
-        .filter((g): g is { noise: number; rec: RunRecord } => g.rec !== null)
-        .map(({ noise, rec }) => ({
-          noise,
+      const grid = baselineSettings(scale, d)
+        .map((setting) => ({ setting, rec: get(baselineConfig(scale, d, setting)) }))
+        .filter((g): g is { setting: BaselineSetting; rec: RunRecord } => g.rec !== null)
+        .map(({ setting, rec }) => ({
+          ...setting,
+          label: baselineLabel(setting),
           P: round(rec.summary.protectedAgreement),
           S: round(rec.summary.final.defended.agreement),
           S_M: round(rec.summary.final.undefended.agreement),
@@ -70,8 +75,8 @@ export const rsMnistTable1: Experiment<'rs-mnist-table1'> = {
       const chosen = chooseByPaperRule(grid);
       baselines[d] = { chosen, grid };
       const p = paper.baselines[d];
-      table.push(row(`P(M, ${d}${chosen ? ` β=${chosen.noise}` : ''})`, chosen ? chosen.P : null, p.P));
-      table.push(row(`S(M, ${d}${chosen ? ` β=${chosen.noise}` : ''})`, chosen ? chosen.S : null, p.S));
+      table.push(row(`P(M, ${d}${chosen ? ` ${chosen.label}` : ''})`, chosen ? chosen.P : null, p.P));
+      table.push(row(`S(M, ${d}${chosen ? ` ${chosen.label}` : ''})`, chosen ? chosen.S : null, p.S));
     }
     const sine = (baselines.sine as { chosen: { drop: number } | null }).chosen;
     if (sine) {

@@ -3,7 +3,7 @@
  * S(M, defense)): every defense setting at one fixed budget, utility against security, and the
  * paper's rule applied to the β sweep.
  */
-import { BASELINES, baselineConfig, baselineConfigs, betaSweepConfig, modesConfig, runKey } from '../configs';
+import { BASELINES, baselineConfig, baselineConfigs, baselineLabel, baselineSettings, betaSweepConfig, modesConfig, runKey } from '../configs';
 import type { Experiment } from '../experiment';
 import { STEALING_DROP_RULE, chooseByPaperRule } from '../paperRule';
 import type { RunRecord, TradeoffPoint } from '../report';
@@ -45,7 +45,7 @@ export const tradeoff: Experiment<'tradeoff'> = {
     const firstPoint = first ? pointAt(first, budget) : null;
     if (first && firstPoint) points.push({ label: 'no defense', group: 'none', protectedAgreement: 1, stolenAgreement: round(firstPoint.undefended.agreement) });
     for (const beta of scale.betaSweep) push(`RS β=${beta}`, 'reverse-sigmoid', get(betaSweepConfig(scale, beta)));
-    for (const d of BASELINES) for (const noise of scale.baselineGrid) push(`${d} β=${noise}`, d, get(baselineConfig(scale, d, noise)));
+    for (const d of BASELINES) for (const setting of baselineSettings(scale, d)) push(`${d} ${baselineLabel(setting)}`, d, get(baselineConfig(scale, d, setting)));
     if (scale.modesAttacks.includes('sample'))
       for (const eps of scale.modesEpsilons)
         for (const renorm of ['none', 'centering'] as const) push(`ε=${eps} ${MODE_LABEL[renorm]}`, 'epsilon', get(modesConfig(scale, eps, renorm, 'naive', 'sample', scale.modesSeeds[0])));
