@@ -69,7 +69,7 @@ export function defenseAwareConfig(scale: ReproductionScale, attack: AttackChoic
 }
 
 /** Counter-attack paper, Sec. 3: Jacobian thief, 150 seeds, raw y* (main text), ε = 0.003. */
-export function epsTableConfig(scale: ReproductionScale, substitute: string, seed: number): Params {
+export function epsTableConfig(scale: ReproductionScale, substitute: string, seed: number, thiefEpochs = scale.epsThiefEpochs): Params {
   return configOf({
     attack: 'jacobian',
     defense: 'epsilon',
@@ -78,7 +78,7 @@ export function epsTableConfig(scale: ReproductionScale, substitute: string, see
     cleaning: 'naive',
     substitute: substitute as Params['substitute'],
     budget: scale.epsBudget,
-    thiefEpochs: scale.epsThiefEpochs,
+    thiefEpochs,
     seed,
   });
 }

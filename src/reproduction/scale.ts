@@ -30,6 +30,15 @@ export interface ReproductionScale {
   epsBudget: number;
   epsSeeds: number[];
   epsThiefEpochs: number;
+  /**
+   * The same Jacobian runs with the substitute trained as the counter-attack's reference code
+   * trains it (CleverHans's black-box tutorial: 10 epochs per augmentation round), per architecture.
+   */
+  epsTrained: { epochs: number; runs: { arch: string; seeds: number[] }[] };
+  /** Fresh-thief training steps per budget tried against the default reverse sigmoid (experiment rs-thief-protocol). */
+  protocolSteps: number[];
+  /** The budgets the protocol table reads off each run's curve. */
+  protocolBudgets: number[];
   /** The output-modes grid (experiment eps-output-modes). */
   modesEpsilons: number[];
   modesAttacks: AttackChoice[];
@@ -59,6 +68,9 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
     epsBudget: 600,
     epsSeeds: [1],
     epsThiefEpochs: 3,
+    epsTrained: { epochs: 10, runs: [{ arch: 'I', seeds: [1] }] },
+    protocolSteps: [1000],
+    protocolBudgets: [150, 1200],
     modesEpsilons: [0.003, 0.1],
     modesAttacks: ['sample'],
     modesBudget: 300,
@@ -84,6 +96,16 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
     epsBudget: 9600,
     epsSeeds: [1],
     epsThiefEpochs: 1,
+    epsTrained: {
+      epochs: 10,
+      runs: [
+        { arch: 'I', seeds: [1, 2, 3] },
+        { arch: 'A', seeds: [1, 2, 3] },
+        { arch: 'X', seeds: [1, 2, 3] },
+      ],
+    },
+    protocolSteps: [1000, 4000, 16000],
+    protocolBudgets: [150, 1200, 19200],
     modesEpsilons: [0.003, 0.01, 0.03, 0.1],
     modesAttacks: ['sample', 'jacobian'],
     modesBudget: 1200,

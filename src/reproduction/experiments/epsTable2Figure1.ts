@@ -3,12 +3,12 @@
  * thieves of every architecture against ε = 0.003 answers. Table 2: how often the top class is
  * unchanged; Figure 1: substitute accuracy and FGSM transfer, undefended vs ε-defended.
  */
-import { meanStd } from '../../math/stats';
 import { FULL_EPS_ARCHITECTURES_ALL, epsTableConfig } from '../configs';
 import type { Experiment } from '../experiment';
 import { PAPER_EPS_CLAIM, PAPER_EPS_FIGURE1, PAPER_EPS_TABLE2 } from '../papers';
 import type { ArchitectureBar, Check, RunRecord, TableRow } from '../report';
-import { fmt, fmtMs, round, row } from '../reportKit';
+import { summarizeEpsRuns } from '../epsSummary';
+import { fmt, row } from '../reportKit';
 
 export const epsTable2Figure1: Experiment<'eps-mnist-table2' | 'eps-mnist-figure1'> = {
   ids: ['eps-mnist-table2', 'eps-mnist-figure1'],
@@ -56,28 +56,9 @@ export const epsTable2Figure1: Experiment<'eps-mnist-table2' | 'eps-mnist-figure
         if (spec.id === 'eps-mnist-table2') table.push(row(`${arch}: argmax unchanged`, null, PAPER_EPS_TABLE2[arch]?.mean ?? null));
         continue;
       }
-      const argmaxUnchanged = meanStd(rs.map((r) => r.summary.final.cost.argmaxUnchanged));
-      const undefAcc = meanStd(rs.map((r) => r.summary.final.undefended.accuracy));
-      const defAcc = meanStd(rs.map((r) => r.summary.final.defended.accuracy));
-      const undefFgsm = meanStd(rs.map((r) => r.summary.fgsm.undefended));
-      const defFgsm = meanStd(rs.map((r) => r.summary.fgsm.defended));
-      const diverged = rs.filter((r) => r.summary.final.defended.loss === null).length;
-      perArch[arch] = {
-        argmaxUnchanged: { mean: fmtMs(argmaxUnchanged), std: argmaxUnchanged.std },
-        substituteAccuracy: { undefended: { mean: fmtMs(undefAcc), std: undefAcc.std }, defended: { mean: fmtMs(defAcc), std: defAcc.std } },
-        fgsmDefenderAccuracy: { undefended: { mean: fmtMs(undefFgsm), std: undefFgsm.std }, defended: { mean: fmtMs(defFgsm), std: defFgsm.std }, clean: round(rs[0].summary.fgsm.clean) },
-        defendedLossDiverged: diverged,
-        seeds: rs.length,
-      };
-      bars.push({
-        arch,
-        undefendedAccuracy: round(undefAcc.mean),
-        defendedAccuracy: round(defAcc.mean),
-        undefendedFgsm: round(undefFgsm.mean),
-        defendedFgsm: round(defFgsm.mean),
-        argmaxUnchanged: round(argmaxUnchanged.mean),
-        seeds: rs.length,
-      });
+      const { argmaxUnchanged, undefAcc, defAcc, undefFgsm, defFgsm, ours, bar } = summarizeEpsRuns(arch, rs);
+      perArch[arch] = ours;
+      bars.push(bar);
       if (spec.id === 'eps-mnist-table2') table.push(row(`${arch}: argmax unchanged`, argmaxUnchanged, PAPER_EPS_TABLE2[arch]?.mean ?? null));
       else {
         table.push(row(`${arch}: substitute accuracy, undefended`, undefAcc, null));

@@ -6,14 +6,16 @@
 import type { Experiment } from '../experiment';
 import { epsOutputModes } from './epsOutputModes';
 import { epsTable2Figure1 } from './epsTable2Figure1';
+import { epsTrained } from './epsTrained';
 import { rsDefenseAware } from './rsDefenseAware';
 import { rsGrid } from './rsGrid';
 import { rsQueriesNeeded } from './rsQueriesNeeded';
+import { rsThiefProtocol } from './rsThiefProtocol';
 import { rsMnistTable1 } from './rsMnistTable1';
 import { rsTables2 } from './rsTables2';
 import { tradeoff } from './tradeoff';
 
-export const EXPERIMENTS = [rsMnistTable1, rsTables2, rsDefenseAware, epsTable2Figure1, epsOutputModes, tradeoff, rsGrid, rsQueriesNeeded] as const;
+export const EXPERIMENTS = [rsMnistTable1, rsTables2, rsDefenseAware, epsTable2Figure1, epsOutputModes, tradeoff, rsGrid, rsQueriesNeeded, rsThiefProtocol, epsTrained] as const;
 
 /** The experiment that plans and reports a spec id. */
 export function experimentOf(id: string): Experiment {
