@@ -86,3 +86,16 @@ test('the explainer warns in words when β and γ change honest users’ top cla
   await expect(page.getByTestId('rs-topclass-note')).toContainText('Answers less than 50% sure can come back with another class on top');
   expect(lab.consoleErrors).toEqual([]);
 });
+
+test('Run sits above the fold on a laptop, and a phone never scrolls sideways', async ({ page }) => {
+  const lab = new LabPage(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await lab.open();
+  const run = page.getByRole('button', { name: 'Run the theft' });
+  const box = await run.boundingBox();
+  if (!box) throw new Error('no Run button');
+  expect(box.y + box.height).toBeLessThanOrEqual(720);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(lab.consoleErrors).toEqual([]);
+});

@@ -61,6 +61,9 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   for (const text of await page.getByTestId('sample-stats').allTextContents()) expect(text).toMatch(/^Σ 1\.000 · min 0\.\d{3}$/);
   // The tooltip is mounted while the pointer is on the chart: hover the last budget step and read it.
   const chart = page.getByTestId('thief-chart');
+  // The chart sits below the fold at 1280×720 now that the controls come first: scroll to it, or
+  // the pointer would move to a point outside the viewport and hover nothing.
+  await chart.scrollIntoViewIfNeeded();
   const box = await chart.locator('.recharts-cartesian-grid').boundingBox();
   if (!box) throw new Error('no chart grid');
   await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
@@ -100,12 +103,17 @@ test('stop cancels a run, and a new run starts cleanly after it', async ({ page 
 
   // Change the defense and run again: the new run finishes (small budget from the number box).
   await page.getByRole('combobox', { name: 'Defense', exact: true }).selectOption('ranking');
+  // The stopped run's curves stay, and the page says they were made with other settings.
+  const stale = page.getByTestId('stale-note');
+  await expect(stale).toContainText('Results from other settings');
+  await expect(stale).toContainText('Reverse sigmoid');
   await page.getByText('More settings').click();
   const budget = page.getByRole('spinbutton', { name: 'Q (query budget) value' });
   await budget.fill('150');
   await budget.press('Enter');
   await page.getByRole('button', { name: 'Run again' }).click();
   await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(stale).toHaveCount(0);
   expect(lab.consoleErrors).toEqual([]);
 });
 

@@ -11,6 +11,16 @@ import { ThemeSwitch } from '../components/ThemeSwitch';
 // The Reproduce view (report tables, its charts) loads on first use, not with the lab.
 const ReproduceView = lazy(() => import('../components/ReproduceView').then((m) => ({ default: m.ReproduceView })));
 
+/**
+ * The chosen defense's explainer, under the lab: the reverse sigmoid's curves when it is chosen.
+ * The ε counter-attack explains itself inside the lab (one real query and the lesson's pair of
+ * thieves), so the reverse-sigmoid panel makes way for it rather than describing a defense not in use.
+ */
+function DefenseExplainer() {
+  const defense = useApp((s) => s.params.defense);
+  return defense === 'reverse-sigmoid' ? <ReverseSigmoidPanel /> : null;
+}
+
 export function App() {
   const view = useApp((s) => s.params.view);
   return (
@@ -33,8 +43,8 @@ export function App() {
         </Suspense>
       ) : (
         <main>
-          <ReverseSigmoidPanel />
           <ExperimentPanel />
+          <DefenseExplainer />
           <DrawingPad />
         </main>
       )}

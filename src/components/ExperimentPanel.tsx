@@ -1,5 +1,6 @@
 import { useDeferredValue } from 'react';
-import { PARAMS } from '../params/schema';
+import { DEFENSE_SETTINGS } from '../params/runSettings';
+import { PARAMS, type NumberParamKey, type ParamKey } from '../params/schema';
 import { formatDuration, selectThiefChart } from '../store/selectors';
 import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
 import { EnumSelect } from './controls/EnumSelect';
@@ -8,6 +9,11 @@ import { RunResults } from './RunResults';
 import { ThiefView } from './ThiefView';
 import { EpsilonQueryPanel } from './EpsilonQueryPanel';
 import { EpsilonLesson } from './EpsilonLesson';
+import { TopClassNote } from './TopClassNote';
+import { StaleRunNote } from './StaleRunNote';
+import { RetrainDefender } from './RetrainDefender';
+
+type EnumParamKey = Exclude<ParamKey, NumberParamKey>;
 import { useApp } from './storeContext';
 
 const PHASE_LABEL = {
@@ -19,44 +25,22 @@ const PHASE_LABEL = {
 
 const SOURCE_LABEL = { trained: 'trained live', cache: 'loaded from this browser’s cache', shipped: 'shipped pretrained' } as const;
 
-/** Defense-specific sliders: only the parameters of the chosen defense are shown. */
 /** Epochs per budget step for a thief that keeps training; a fixed number of steps for a fresh one. */
 function ThiefTrainingLength() {
   const fresh = useApp((s) => s.params.thiefProtocol === 'fresh');
   return fresh ? <ParamSlider param="thiefSteps" /> : <ParamSlider param="thiefEpochs" />;
 }
 
+/** The chosen defense's own settings (listed once, in params/runSettings), next to Run. */
 function DefenseParams() {
   const defense = useApp((s) => s.params.defense);
-  switch (defense) {
-    case 'reverse-sigmoid':
-      return <p className="hint">β and γ are set in the reverse-sigmoid panel above.</p>;
-    case 'epsilon':
-      return (
-        <>
-          <ParamSlider param="epsilon" />
-          <EnumSelect param="renorm" />
-          <EnumSelect param="epsDirection" />
-        </>
-      );
-    case 'concave':
-    case 'convex':
-      return (
-        <>
-          <ParamSlider param="noise" />
-          <ParamSlider param="rho" />
-        </>
-      );
-    case 'sine':
-      return (
-        <>
-          <ParamSlider param="noise" />
-          <ParamSlider param="frequency" />
-        </>
-      );
-    default:
-      return <ParamSlider param="noise" />;
-  }
+  return (
+    <>
+      {DEFENSE_SETTINGS[defense].map((key) =>
+        PARAMS[key].kind === 'number' ? <ParamSlider key={key} param={key as NumberParamKey} /> : <EnumSelect key={key} param={key as EnumParamKey} />,
+      )}
+    </>
+  );
 }
 
 /** The query counter and the thief's bill at the API's price (live params: change the price any time). */
@@ -87,19 +71,23 @@ export function ExperimentPanel() {
       <header className="panel-head">
         <h2 id="exp-title">Steal the defender</h2>
         <p className="lede">
-          A thief sends images to the defender and trains its own copy on the answers. Two thieves start from the same
-          weights and ask the same questions: one gets honest answers, one gets defended answers. Watch whose accuracy
-          climbs.
+          A thief sends images to the defender and trains its own copy on the answers. Two thieves ask the same
+          questions: one gets honest answers, one gets defended answers. Watch whose accuracy climbs.
         </p>
       </header>
       <div className="panel-body exp-layout">
+        {/* The defense and its sliders sit right above Run: trying a β is one move and one click. */}
         <div className="controls" role="group" aria-label="Experiment settings">
+          <EnumSelect param="defense" disabled={running} />
+          <DefenseParams />
+          <RunButtons />
+          {defense === 'reverse-sigmoid' && <TopClassNote />}
+          <RunStatus />
+          <h3 className="controls-subhead">The thief</h3>
           <EnumSelect param="dataset" disabled={running} />
           <EnumSelect param="attack" disabled={running} />
           <EnumSelect param="substitute" disabled={running} />
-          <EnumSelect param="defense" disabled={running} />
           <EnumSelect param="cleaning" disabled={running} />
-          <DefenseParams />
           <details className="more-settings">
             <summary>More settings</summary>
             <ParamSlider param="budget" />
@@ -115,10 +103,9 @@ export function ExperimentPanel() {
             <EnumSelect param="calibrate" disabled={running} />
             <ResetAllButton disabled={running} />
           </details>
-          <RunButtons />
-          <RunStatus />
         </div>
         <div className="exp-main">
+          <StaleRunNote />
           {defense === 'epsilon' && <EpsilonQueryPanel />}
           {defense === 'epsilon' && <EpsilonLesson />}
           <ThiefChart />
@@ -145,7 +132,8 @@ function RunButtons() {
   return (
     <div className="run-buttons" role="group" aria-label="Run controls">
       <button type="button" className="primary" onClick={() => startRun()} disabled={!engineReady || running}>
-        {status === 'idle' ? 'Run the theft' : 'Run again'}
+        {/* "again" only once a run has ended: during the first run the button still names what it started. */}
+        {status === 'done' || status === 'cancelled' || status === 'error' ? 'Run again' : 'Run the theft'}
       </button>
       <button
         type="button"
@@ -180,7 +168,6 @@ function RunStatus() {
   const wallMs = useApp((s) => s.run.summary?.wallMs ?? null);
   const error = useApp((s) => s.run.error);
   const defender = useApp((s) => s.run.defender);
-  const startRun = useApp((s) => s.startRun);
   const running = status === 'running';
   // Fixed slots (status line, progress, bill, defender): the column does not jump as a run goes
   // from phase to phase; an error, the one thing that must catch the eye, comes last.
@@ -216,16 +203,7 @@ function RunStatus() {
       {defender && (
         <p className="defender-line" data-testid="defender-line">
           Defender: {(defender.testAccuracy * 100).toFixed(1)}% test accuracy, {SOURCE_LABEL[defender.source]}.{' '}
-          {!running && (
-            <button
-              type="button"
-              className="link-button"
-              onClick={() => startRun({ retrainDefender: true })}
-              title="Train the defender from scratch in this browser (minutes without a GPU), then run again"
-            >
-              Retrain it
-            </button>
-          )}
+          {!running && <RetrainDefender />}
         </p>
       )}
       {status === 'error' && error && (

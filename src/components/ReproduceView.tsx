@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { EXPERIMENT_IDS, reproductionPlan } from '../reproduction/plan';
 import type { ReproductionMode } from '../reproduction/scale';
-import { selectDisplayedReport, selectReportCurve, selectTradeoffView } from '../store/reportSelectors';
+import { selectReportCurve, selectTradeoffView } from '../store/reportSelectors';
+import { selectDisplayedReport } from '../store/displayedReport';
 import { cell, signed } from '../reproduction/markdown';
 import type { ReportExperiment } from '../reproduction/report';
 import { formatDuration, selectThiefChart } from '../store/selectors';
@@ -9,6 +10,7 @@ import { ArchitectureBars } from './charts/ArchitectureBars';
 import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
 import { GridHeatmap } from './charts/GridHeatmap';
 import { TradeoffChart } from './charts/TradeoffChart';
+import { VerdictIcon } from './VerdictIcon';
 import { useReproduce, useReproduceContext } from './reproduceContext';
 import { useApp } from './storeContext';
 
@@ -21,6 +23,7 @@ import { useApp } from './storeContext';
 export function ReproduceView() {
   const { store, loadCommitted } = useReproduceContext();
   const committedStatus = useReproduce((s) => s.committedStatus);
+  const committedError = useReproduce((s) => s.committedError);
   const results = useReproduce((s) => s.results);
   const mode = useReproduce((s) => s.mode);
   const committed = useReproduce((s) => s.committed);
@@ -37,12 +40,17 @@ export function ReproduceView() {
         <h2>Reproduce the papers</h2>
         <p className="lede">
           Our numbers beside the papers&apos;, for the reverse-sigmoid defense (Lee et al., arXiv:1806.00054) and the ε counter-attack. Each row
-          below is made by the same engine as the lab; a ❌ means our run disagrees with the paper&apos;s claim, and the report says so instead
+          below is made by the same engine as the lab; a <VerdictIcon holds={false} /> <strong>does not hold here</strong> means our run disagrees with the paper&apos;s claim, and the report says so instead
           of hiding it. Run an experiment here to watch it happen, or read the report committed with the app.
         </p>
         <ReproduceControls />
         <p className="report-source" data-testid="report-source">
-          {source === 'none' && (committedStatus === 'loading' ? 'Loading the committed report…' : 'No report yet: run an experiment below.')}
+          {source === 'none' &&
+            (committedStatus === 'loading'
+              ? 'Loading the committed report…'
+              : committedStatus === 'error'
+                ? `The committed report could not be loaded (${committedError ?? 'unknown error'}). Reload the page to try again, or run an experiment below.`
+                : 'No report yet: run an experiment below.')}
           {source === 'committed' && report && (
             <>
               Showing the committed <strong>{report.mode}</strong> report: {report.backend} ({report.device || 'no device string'}), {report.machine},{' '}
@@ -176,7 +184,7 @@ function ExperimentCard({ experiment: e }: { experiment: ReportExperiment }) {
             </tbody>
           </table>
         )}
-        {(e.charts.curve || tradeoff || e.charts.architectures?.length || e.charts.heatmaps?.length) && (
+        {(e.charts.curve || tradeoff || (e.charts.architectures?.length ?? 0) > 0 || (e.charts.heatmaps?.length ?? 0) > 0) && (
           <div className="repro-chart" data-testid={`repro-chart-${e.id}`}>
             {e.charts.heatmaps && e.charts.heatmaps.length > 0 && (
               <>
@@ -221,7 +229,7 @@ function ExperimentCard({ experiment: e }: { experiment: ReportExperiment }) {
         <ul className="repro-checks">
           {e.checks.map((c) => (
             <li key={c.claim} data-holds={c.holds === null ? 'unknown' : String(c.holds)}>
-              <span aria-hidden="true">{c.holds === null ? '❔' : c.holds ? '✅' : '❌'}</span> <strong>{c.holds === null ? 'not enough runs' : c.holds ? 'holds' : 'does not hold here'}:</strong> {c.claim}.{' '}
+              <VerdictIcon holds={c.holds} /> <strong>{c.holds === null ? 'not enough runs' : c.holds ? 'holds' : 'does not hold here'}:</strong> {c.claim}.{' '}
               <span className="hint">{c.detail}.</span>
             </li>
           ))}

@@ -42,6 +42,11 @@ export interface TrainHooks {
   checkpoint(): Promise<void>;
 }
 
+/** Training steps a live training of the defender takes: its split in batches of 64, per epoch. */
+export function defenderTrainingSteps(dataset: Dataset, epochs: number): number {
+  return Math.ceil(defenderAttackerSplit(dataset.train).defender.length / DEFENDER_BATCH) * epochs;
+}
+
 /** Trains the defender on its split (reverse-sigmoid paper Sec. IV: 67% of the training set). */
 export async function trainDefender(dataset: Dataset, config: ExperimentConfig, hooks: TrainHooks): Promise<tf.LayersModel> {
   const { defender: indices } = defenderAttackerSplit(dataset.train);

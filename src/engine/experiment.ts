@@ -22,7 +22,7 @@ import type { ThiefOptimizerChoice } from '../params/schema';
 import { createOptimizer, mseOnProbabilities, predictProbabilities, softCrossEntropy } from '../models/training';
 import { invertAnswers, sameDefenseLayerLoss, trainInversionMlp } from '../models/defenseAware';
 import { thiefTrainStep } from './thiefStep';
-import { getDefender, type ModelStore } from './defenderProvider';
+import { defenderTrainingSteps, getDefender, type ModelStore } from './defenderProvider';
 import { Oracle } from './oracle';
 import type { GramCache } from './gramCache';
 import { costOf, fractionEqual, queryImages, sampleStrip, toTargets } from './queries';
@@ -220,7 +220,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     const defenderEvalProbs = await predictProbabilities(defender, xEval);
     const defenderPred = argmaxRows(defenderEvalProbs, k);
     const defenderAccuracy = fractionEqual(defenderPred, evalLabels);
-    ctx.emit({ type: 'defender', runId: ctx.runId, source, testAccuracy: defenderAccuracy });
+    ctx.emit({ type: 'defender', runId: ctx.runId, source, testAccuracy: defenderAccuracy, trainSteps: defenderTrainingSteps(dataset, config.defenderEpochs) });
 
     // Honest users: the defender's accuracy as seen through the defense.
     const protectedN = config.defense === 'epsilon' ? Math.min(evalN, PROTECTED_EVAL_CAP_EPSILON) : evalN;

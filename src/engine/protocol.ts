@@ -233,7 +233,8 @@ export type EngineEvent =
   | { type: 'pong'; sentAt: number }
   | { type: 'phase'; runId: number; phase: Phase; detail: string }
   | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; etaMs: number | null }
-  | { type: 'defender'; runId: number; source: DefenderSource; testAccuracy: number }
+  /** `trainSteps`: the steps a live training of this defender takes (what "Retrain it" will cost). */
+  | { type: 'defender'; runId: number; source: DefenderSource; testAccuracy: number; trainSteps: number }
   /** The engine took a pause or resume command (the run holds from its next checkpoint on). */
   | { type: 'paused'; runId: number; paused: boolean }
   | { type: 'point'; runId: number; point: CurvePoint }

@@ -29,6 +29,8 @@ export type EngineStatus =
       attempts: BackendAttempt[];
       tfVersion: string;
       calibration: 'forced' | 'only' | 'cached' | 'measured';
+      /** The calibration's time for one defender step on the chosen backend; null when it was not timed. */
+      defenderMsPerStep: number | null;
     }
   | { state: 'failed'; message: string; hint: string };
 
@@ -46,7 +48,7 @@ export interface RunState {
   phase: Phase | null;
   phaseDetail: string;
   progress: { phase: Phase; done: number; total: number; etaMs: number | null } | null;
-  defender: { source: DefenderSource; testAccuracy: number } | null;
+  defender: { source: DefenderSource; testAccuracy: number; trainSteps: number } | null;
   points: CurvePoint[];
   rows: CurveRow[];
   samples: SampleAnswer[];
@@ -279,6 +281,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
                 attempts: event.attempts,
                 tfVersion: event.tfVersion,
                 calibration: event.calibration.how,
+                defenderMsPerStep: event.calibration.record?.timings.find((t) => t.backend === event.backend && Number.isFinite(t.msPerStep))?.msPerStep ?? null,
               },
             });
             if (get().pad.status === 'waiting') get().refreshPad();
@@ -363,7 +366,7 @@ export function reduceRun(run: RunState, event: RunEvent): RunState {
     case 'progress':
       return { ...run, progress: { phase: event.phase, done: event.done, total: event.total, etaMs: event.etaMs } };
     case 'defender':
-      return { ...run, defender: { source: event.source, testAccuracy: event.testAccuracy } };
+      return { ...run, defender: { source: event.source, testAccuracy: event.testAccuracy, trainSteps: event.trainSteps } };
     case 'paused':
       return run.status === 'running' ? { ...run, paused: event.paused } : run;
     case 'point': {

@@ -3,46 +3,11 @@
  * re-renders only when a run finishes.
  */
 import { budgetSchedule } from '../math/schedule';
-import { reproductionPlan } from '../reproduction/plan';
 import { createMemo } from './memo';
-import { buildReport, type ReportCharts, type ReproductionReport, type TradeoffPoint } from '../reproduction/report';
-import type { EngineStatus } from './appStore';
+import type { ReportCharts, TradeoffPoint } from '../reproduction/report';
 import type { RunSummary } from '../engine/protocol';
 import type { ReproduceState } from './reproduce';
 import type { ThiefChartData } from './selectors';
-
-export interface DisplayedReport {
-  report: ReproductionReport | null;
-  /** 'live': built from runs finished in this page; 'committed': the file in reports/. */
-  source: 'live' | 'committed' | 'none';
-}
-
-const liveMemo = createMemo<object, DisplayedReport>();
-
-export function selectDisplayedReport(state: Pick<ReproduceState, 'results' | 'mode' | 'committed'>, engine: EngineStatus): DisplayedReport {
-  if (Object.keys(state.results).length === 0) return state.committed ? committedView(state.committed) : NONE;
-  return liveMemo(state.results, state.mode, () => liveReport(state, engine));
-}
-
-function liveReport(state: Pick<ReproduceState, 'results' | 'mode'>, engine: EngineStatus): DisplayedReport {
-  const plan = reproductionPlan(state.mode);
-  const records = Object.values(state.results);
-  const report = buildReport(plan, state.results, {
-    generated: new Date().toISOString(),
-    mode: state.mode,
-    backend: engine.state === 'ready' ? engine.backend : 'unknown',
-    device: engine.state === 'ready' ? engine.device : '',
-    machine: 'this browser',
-    wallMs: records.reduce((a, r) => a + r.summary.wallMs, 0),
-  });
-  return { report, source: 'live' };
-}
-
-const NONE: DisplayedReport = { report: null, source: 'none' };
-const committedMemo = createMemo<ReproductionReport, DisplayedReport>();
-function committedView(report: ReproductionReport): DisplayedReport {
-  return committedMemo(report, null, () => ({ report, source: 'committed' }));
-}
 
 export interface TradeoffGroup {
   group: string;

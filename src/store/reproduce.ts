@@ -25,6 +25,8 @@ export interface ReproduceState {
   /** The report committed in reports/ (loaded lazily), shown until live runs replace it. */
   committed: ReproductionReport | null;
   committedStatus: 'idle' | 'loading' | 'ready' | 'error';
+  /** Why the committed report did not load (a missing or corrupt file, a network error). */
+  committedError: string | null;
   setMode(mode: ReproductionMode): void;
   /** Runs the given runs in order (those already finished here are skipped); resolves when done. */
   runRuns(runs: PlannedRun[]): Promise<void>;
@@ -77,6 +79,7 @@ export function createReproduceStore(app: AppStore, now: () => number = () => Da
       error: null,
       committed: null,
       committedStatus: 'idle',
+      committedError: null,
 
       setMode(mode) {
         if (get().status !== 'running') set({ mode });
@@ -132,11 +135,11 @@ export function createReproduceStore(app: AppStore, now: () => number = () => Da
 
       async loadCommitted(load) {
         if (get().committedStatus === 'loading' || get().committedStatus === 'ready') return;
-        set({ committedStatus: 'loading' });
+        set({ committedStatus: 'loading', committedError: null });
         try {
           set({ committed: await load(), committedStatus: 'ready' });
-        } catch {
-          set({ committedStatus: 'error' });
+        } catch (err) {
+          set({ committedStatus: 'error', committedError: err instanceof Error ? err.message : String(err) });
         }
       },
     };

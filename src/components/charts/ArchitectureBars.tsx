@@ -1,6 +1,7 @@
 import { memo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ArchitectureBar } from '../../reproduction/report';
+import { ChartLegend } from './ChartLegend';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
@@ -10,8 +11,16 @@ const pct = (v: number) => `${Math.round(v * 100)}%`;
  */
 export const ArchitectureBars = memo(function ArchitectureBars({ bars, metric, chance }: { bars: ArchitectureBar[]; metric: 'accuracy' | 'fgsm'; chance: number }) {
   const keys = metric === 'accuracy' ? (['undefendedAccuracy', 'defendedAccuracy'] as const) : (['undefendedFgsm', 'defendedFgsm'] as const);
+  const names = metric === 'accuracy' ? ['thief, no defense', 'thief, ε-defended'] : ['FGSM from the undefended thief', 'FGSM from the defended thief'];
   return (
-    <figure className="chart chart-architectures" aria-label={metric === 'accuracy' ? 'Substitute accuracy per architecture' : 'Defender accuracy on FGSM examples per architecture'}>
+    <figure className="chart chart-with-legend chart-architectures" aria-label={metric === 'accuracy' ? 'Substitute accuracy per architecture' : 'Defender accuracy on FGSM examples per architecture'}>
+      <ChartLegend
+        items={[
+          { label: names[0], color: 'var(--accent)', kind: 'box' },
+          { label: names[1], color: 'var(--defended)', kind: 'box' },
+        ]}
+      />
+      <div className="chart-plot">
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={bars} margin={{ top: 16, right: metric === 'accuracy' ? 76 : 12, bottom: 8, left: 8 }} barGap={1} barCategoryGap="22%">
           <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" vertical={false} />
@@ -20,12 +29,12 @@ export const ArchitectureBars = memo(function ArchitectureBars({ bars, metric, c
           {metric === 'accuracy' && (
             <ReferenceLine y={chance} stroke="var(--axis)" strokeDasharray="1 3" label={{ value: `chance ${pct(chance)}`, position: 'right', fill: 'var(--muted)', fontSize: 12 }} />
           )}
-          <Bar dataKey={keys[0]} name={metric === 'accuracy' ? 'thief, no defense' : 'FGSM from the undefended thief'} fill="var(--accent)" isAnimationActive={false} />
-          <Bar dataKey={keys[1]} name={metric === 'accuracy' ? 'thief, ε-defended' : 'FGSM from the defended thief'} fill="var(--defended)" isAnimationActive={false} />
+          <Bar dataKey={keys[0]} name={names[0]} fill="var(--accent)" isAnimationActive={false} />
+          <Bar dataKey={keys[1]} name={names[1]} fill="var(--defended)" isAnimationActive={false} />
           <Tooltip formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }} />
-          <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: '0.85rem' }} itemSorter={(item) => (keys as readonly string[]).indexOf(String(item.dataKey))} />
         </BarChart>
       </ResponsiveContainer>
+      </div>
     </figure>
   );
 });

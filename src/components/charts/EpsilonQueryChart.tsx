@@ -1,13 +1,21 @@
 import { memo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartLegend, type LegendItem } from './ChartLegend';
 import type { EpsilonQueryView } from '../../store/selectors';
 
 const ARROW = (sign: number) => (sign > 0 ? '▲' : sign < 0 ? '▼' : '·');
 
+const LEGEND: readonly LegendItem[] = [
+  { label: "y: the defender's answer", color: 'var(--accent)', kind: 'box' },
+  { label: 'y*: what the thief receives', color: 'var(--defended)', kind: 'box' },
+];
+
 /** One real answer before (y) and after (y*) the ε counter-attack; ▲/▼ mark the sign pattern. */
 export const EpsilonQueryChart = memo(function EpsilonQueryChart({ view }: { view: EpsilonQueryView }) {
   return (
-    <figure className="chart chart-epsilon" data-testid="epsilon-chart" aria-label="One answer before and after the ε counter-attack">
+    <figure className="chart chart-with-legend chart-epsilon" data-testid="epsilon-chart" aria-label="One answer before and after the ε counter-attack">
+      <ChartLegend items={LEGEND} />
+      <div className="chart-plot">
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={view.rows} margin={{ top: 4, right: 12, bottom: 4, left: 4 }} barGap={1}>
           <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" vertical={false} />
@@ -26,9 +34,9 @@ export const EpsilonQueryChart = memo(function EpsilonQueryChart({ view }: { vie
             labelFormatter={(l) => `class ${l}`}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
           />
-          <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: '0.85rem' }} itemSorter={(item) => (item.dataKey === 'y' ? 0 : 1)} />
         </BarChart>
       </ResponsiveContainer>
+      </div>
     </figure>
   );
 });

@@ -1,7 +1,6 @@
 import { memo } from 'react';
 import {
   CartesianGrid,
-  Legend,
   Line,
   LineChart,
   ReferenceArea,
@@ -11,10 +10,17 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { ChartLegend, type LegendItem } from './ChartLegend';
 import type { ReverseSigmoidChartData } from '../../store/selectors';
 
-/** Legend in drawing order (recharts sorts alphabetically by default). */
-const LEGEND_ORDER = ['y', 'unnormalized', 'r', 'normalized'];
+/** In drawing order, styled as the lines below. */
+const LEGEND: readonly LegendItem[] = [
+  { label: 'y (no defense)', color: 'var(--identity)', kind: 'line', dash: '2 4' },
+  { label: 'y − r(y): defended, before normalising', color: 'var(--defended)', kind: 'line', width: 2.5 },
+  { label: 'r(y): the perturbation', color: 'var(--perturbation)', kind: 'line', dash: '6 3' },
+  { label: 'ŷ: defended answer (10 classes, normalised)', color: 'var(--normalized)', kind: 'line' },
+];
+
 
 const fmt = (v: number) => v.toFixed(2);
 const TICKS = [0, 0.25, 0.5, 0.75, 1];
@@ -22,7 +28,9 @@ const TICKS = [0, 0.25, 0.5, 0.75, 1];
 /** Fig. 1 of the reverse-sigmoid paper, live: layout and styling only; data comes shaped. */
 export const ReverseSigmoidChart = memo(function ReverseSigmoidChart({ data }: { data: ReverseSigmoidChartData }) {
   return (
-    <figure className="chart" data-testid="reverse-sigmoid-chart" aria-label="Reverse sigmoid curves">
+    <figure className="chart chart-with-legend" data-testid="reverse-sigmoid-chart" aria-label="Reverse sigmoid curves">
+      <ChartLegend items={LEGEND} />
+      <div className="chart-plot">
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data.points} margin={{ top: 8, right: 16, bottom: 24, left: 4 }}>
           <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
@@ -99,9 +107,9 @@ export const ReverseSigmoidChart = memo(function ReverseSigmoidChart({ data }: {
             labelFormatter={(y) => `y = ${Number(y).toFixed(3)}`}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
           />
-          <Legend verticalAlign="top" height={44} itemSorter={(item) => LEGEND_ORDER.indexOf(String(item.dataKey))} wrapperStyle={{ fontSize: '0.85rem' }} />
         </LineChart>
       </ResponsiveContainer>
+      </div>
     </figure>
   );
 });

@@ -1,7 +1,6 @@
 import { memo, useState } from 'react';
 import {
   CartesianGrid,
-  Legend,
   Line,
   LineChart,
   ReferenceLine,
@@ -10,10 +9,17 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { ChartLegend, type LegendItem } from './ChartLegend';
 import type { ThiefChartData } from '../../store/selectors';
 
-/** Legend in drawing order (recharts sorts alphabetically by default). */
-const LEGEND_ORDER = ['undefendedAccuracy', 'defendedAccuracy', 'undefendedAgreement', 'defendedAgreement'];
+/** In drawing order: accuracy solid, agreement dashed; blue honest, orange defended. */
+const LEGEND: readonly LegendItem[] = [
+  { label: 'thief, no defense: accuracy', color: 'var(--accent)', kind: 'line', width: 2.5 },
+  { label: 'thief, defended: accuracy', color: 'var(--defended)', kind: 'line', width: 2.5 },
+  { label: 'no defense: agreement', color: 'var(--accent)', kind: 'line', dash: '5 4' },
+  { label: 'defended: agreement', color: 'var(--defended)', kind: 'line', dash: '5 4' },
+];
+
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
@@ -31,7 +37,7 @@ export const SubstituteAccuracyChart = memo(function SubstituteAccuracyChart({ d
   const [inspecting, setInspecting] = useState(false);
   return (
     <figure
-      className="chart chart-thief"
+      className="chart chart-with-legend chart-thief"
       data-testid="thief-chart"
       aria-label="Thief accuracy against queries"
       onPointerEnter={() => setInspecting(true)}
@@ -39,8 +45,10 @@ export const SubstituteAccuracyChart = memo(function SubstituteAccuracyChart({ d
       onFocus={() => setInspecting(true)}
       onBlur={() => setInspecting(false)}
     >
+      <ChartLegend items={LEGEND} />
+      <div className="chart-plot">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data.rows} margin={{ top: 8, right: 28, bottom: 24, left: 8 }}>
+        <LineChart data={data.rows} margin={{ top: 20, right: 28, bottom: 24, left: 8 }}>
           <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
           <XAxis
             dataKey="queries"
@@ -55,6 +63,7 @@ export const SubstituteAccuracyChart = memo(function SubstituteAccuracyChart({ d
             label={{ value: 'queries the thief paid for (log scale)', position: 'insideBottom', offset: -14, fill: 'var(--muted)' }}
           />
           <YAxis type="number" domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} interval={0} tickFormatter={pct} stroke="var(--axis)" width={52} />
+          {/* Above its line: the top margin leaves room for the label when the defender is at 100%. */}
           {data.defenderAccuracy !== null && (
             <ReferenceLine
               y={data.defenderAccuracy}
@@ -80,9 +89,9 @@ export const SubstituteAccuracyChart = memo(function SubstituteAccuracyChart({ d
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
             />
           )}
-          <Legend verticalAlign="top" height={44} itemSorter={(item) => LEGEND_ORDER.indexOf(String(item.dataKey))} wrapperStyle={{ fontSize: '0.85rem' }} />
         </LineChart>
       </ResponsiveContainer>
+      </div>
     </figure>
   );
 });

@@ -1,0 +1,45 @@
+/**
+ * Which parameters make a run what it is. A defense's own settings (β and γ for the reverse
+ * sigmoid, ε and its output mode for the counter-attack, …) are listed once here, for the
+ * controls that show them and for the check that says whether results on screen still match
+ * the settings: changing ε while the reverse sigmoid is chosen changes nothing about the run.
+ */
+import { PARAMS, type DefenseChoice, type ParamKey, type Params } from './schema';
+
+/** Each defense's settings, in the order its controls appear. */
+export const DEFENSE_SETTINGS: Readonly<Record<DefenseChoice, readonly ParamKey[]>> = {
+  'reverse-sigmoid': ['beta', 'gamma'],
+  epsilon: ['epsilon', 'renorm', 'epsDirection'],
+  uniform: ['noise'],
+  concave: ['noise', 'rho'],
+  convex: ['noise', 'rho'],
+  ranking: ['noise'],
+  sine: ['noise', 'frequency'],
+};
+
+/**
+ * Settings that never change a run's numbers: how the page looks, which view is open, the price
+ * the bill is shown at (it is recomputed live), and which backend trains (the numbers agree across
+ * backends up to float rounding; the page says which one ran).
+ */
+const PRESENTATION: ReadonlySet<ParamKey> = new Set<ParamKey>(['theme', 'view', 'backend', 'calibrate', 'price']);
+
+const DEFENSE_ONLY: ReadonlySet<ParamKey> = new Set(Object.values(DEFENSE_SETTINGS).flat());
+
+/** The training length that applies: epochs per budget step for a continuing thief, steps for a fresh one. */
+const PROTOCOL_ONLY: Readonly<Record<Params['thiefProtocol'], ParamKey>> = { continue: 'thiefEpochs', fresh: 'thiefSteps' };
+
+/** The parameters that define run `p`, in the schema's order. */
+export function runSettingKeys(p: Params): ParamKey[] {
+  const own = new Set(DEFENSE_SETTINGS[p.defense]);
+  const unused = PROTOCOL_ONLY[p.thiefProtocol === 'fresh' ? 'continue' : 'fresh'];
+  return (Object.keys(PARAMS) as ParamKey[]).filter(
+    (k) => !PRESENTATION.has(k) && (!DEFENSE_ONLY.has(k) || own.has(k)) && k !== unused,
+  );
+}
+
+/** The settings of run `made` that `live` changed (empty: the results on screen are the live settings'). */
+export function changedRunSettings(made: Params, live: Params): ParamKey[] {
+  const keys = new Set([...runSettingKeys(made), ...runSettingKeys(live)]);
+  return (Object.keys(PARAMS) as ParamKey[]).filter((k) => keys.has(k) && made[k] !== live[k]);
+}
