@@ -12,6 +12,8 @@ import { EpsilonLesson } from './EpsilonLesson';
 import { TopClassNote } from './TopClassNote';
 import { StaleRunNote } from './StaleRunNote';
 import { RetrainDefender } from './RetrainDefender';
+import { PresetMenu } from './PresetMenu';
+import { RecordingBar } from './RecordingBar';
 
 type EnumParamKey = Exclude<ParamKey, NumberParamKey>;
 import { useApp } from './storeContext';
@@ -83,6 +85,7 @@ export function ExperimentPanel() {
           <RunButtons />
           {defense === 'reverse-sigmoid' && <TopClassNote />}
           <RunStatus />
+          <RecordingBar />
           <h3 className="controls-subhead">The thief</h3>
           <EnumSelect param="dataset" disabled={running} />
           <EnumSelect param="attack" disabled={running} />
@@ -105,6 +108,8 @@ export function ExperimentPanel() {
           </details>
         </div>
         <div className="exp-main">
+          {/* Beside the chart, not above the controls: Run stays above the fold, and a preset's words sit next to its curves. */}
+          <PresetMenu />
           <StaleRunNote />
           {defense === 'epsilon' && <EpsilonQueryPanel />}
           {defense === 'epsilon' && <EpsilonLesson />}
@@ -128,6 +133,7 @@ function RunButtons() {
   const pauseRun = useApp((s) => s.pauseRun);
   const resumeRun = useApp((s) => s.resumeRun);
   const resetRun = useApp((s) => s.resetRun);
+  const replaying = useApp((s) => s.run.replay !== null);
   const running = status === 'running';
   return (
     <div className="run-buttons" role="group" aria-label="Run controls">
@@ -138,7 +144,7 @@ function RunButtons() {
       <button
         type="button"
         onClick={paused ? resumeRun : pauseRun}
-        disabled={!running}
+        disabled={!running || replaying}
         aria-pressed={paused}
         title={paused ? 'Go on from where the run stopped' : 'Hold the run after the current training step'}
       >
@@ -168,19 +174,27 @@ function RunStatus() {
   const wallMs = useApp((s) => s.run.summary?.wallMs ?? null);
   const error = useApp((s) => s.run.error);
   const defender = useApp((s) => s.run.defender);
+  const replay = useApp((s) => s.run.replay);
   const running = status === 'running';
   // Fixed slots (status line, progress, bill, defender): the column does not jump as a run goes
   // from phase to phase; an error, the one thing that must catch the eye, comes last.
   return (
     <div className="run-status" data-testid="run-status" data-status={status} aria-live="polite">
       <p className="status-line">
-        {running && (
+        {running && !replay && (
           <strong>
             {paused && 'Paused: '}
             {phase ? PHASE_LABEL[phase] : 'Starting…'}
           </strong>
         )}
-        {status === 'done' && wallMs !== null && <span>Finished in {formatDuration(wallMs)}.</span>}
+        {replay && (
+          <span className="replay-label" data-testid="replay-label">
+            <strong>{running ? 'Replaying' : 'Replay'}</strong> of a run recorded on {PARAMS.backend.optionLabels[replay.backend]},{' '}
+            {new Date(replay.recordedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' })} (from {replay.from}; it
+            took {wallMs !== null ? formatDuration(wallMs) : 'a while'} there). Nothing is trained here: press Run to train it live.
+          </span>
+        )}
+        {status === 'done' && !replay && wallMs !== null && <span>Finished in {formatDuration(wallMs)}.</span>}
         {status === 'cancelled' && <span>Stopped.</span>}
       </p>
       <div className="status-progress">
@@ -203,7 +217,7 @@ function RunStatus() {
       {defender && (
         <p className="defender-line" data-testid="defender-line">
           Defender: {(defender.testAccuracy * 100).toFixed(1)}% test accuracy, {SOURCE_LABEL[defender.source]}.{' '}
-          {!running && <RetrainDefender />}
+          {!running && !replay && <RetrainDefender />}
         </p>
       )}
       {status === 'error' && error && (

@@ -19,6 +19,8 @@ import type {
   RunSummary,
   SampleAnswer,
 } from '../engine/protocol';
+import type { RecordedRun } from './recordedRun';
+import { browserTimers, REPLAY_SPEEDS, replayEvents, scheduleReplay, type ReplaySpeed, type Timers } from './replay';
 
 export type EngineStatus =
   | { state: 'starting' }
@@ -56,6 +58,18 @@ export interface RunState {
   error: { message: string; hint: string } | null;
   /** The parameters the run was started with (the live ones may have moved since). */
   config: Params | null;
+  /** Set when the run on screen is a recorded run played back, not trained here. */
+  replay: ReplayInfo | null;
+}
+
+/** Where a replayed run was recorded: said on screen wherever the run is shown. */
+export interface ReplayInfo {
+  backend: BackendName;
+  recordedAt: string;
+  recordedIn: string;
+  appVersion: string;
+  /** What it was opened from: a demo's name or a file name. */
+  from: string;
 }
 
 export const IDLE_RUN: RunState = {
@@ -72,6 +86,7 @@ export const IDLE_RUN: RunState = {
   summary: null,
   error: null,
   config: null,
+  replay: null,
 };
 
 /** The drawing pad: the image last sent and the engine's answers for it. */
@@ -120,6 +135,11 @@ export interface AppState {
    */
   startRun(opts?: { retrainDefender?: boolean; config?: Params }): number | null;
   stopRun(): void;
+  /**
+   * Shows a recorded run in the lab's charts, a budget step at a time, without the worker: the
+   * settings move to the recording's, so Run then runs the same thing live.
+   */
+  playRecording(recording: RecordedRun, opts: { from: string; speed?: ReplaySpeed }): void;
   /** Hold the running run between two training steps, and go on from there. */
   pauseRun(): void;
   resumeRun(): void;
@@ -139,8 +159,13 @@ export type AppStore = StoreApi<AppState>;
 
 let noticeSeq = 0;
 
-export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: LinkIssue[] = []): AppStore {
+export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: LinkIssue[] = [], timers: Timers = browserTimers): AppStore {
   return createStore<AppState>()((set, get) => {
+    let cancelReplay: (() => void) | null = null;
+    const endReplay = () => {
+      cancelReplay?.();
+      cancelReplay = null;
+    };
     const warn = (text: string, kind: Notice['kind'] = 'warning') =>
       set((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), { id: ++noticeSeq, kind, text }] }));
 
@@ -198,6 +223,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
           warn('The engine is not ready yet: wait for the backend badge, then press Run again.');
           return null;
         }
+        endReplay();
         const runId = run.runId + 1;
         const config = { ...(opts.config ?? params) };
         set({ run: { ...IDLE_RUN, runId, status: 'running', config } });
@@ -207,13 +233,44 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
 
       stopRun() {
         const { sendCommand, run } = get();
+        if (run.status === 'running' && run.replay) {
+          endReplay();
+          set({ run: { ...run, status: 'cancelled' } });
+          return;
+        }
         if (run.status !== 'running' || !sendCommand) return;
         sendCommand({ type: 'stop', runId: run.runId });
       },
 
+      playRecording(recording, { from, speed = 'fast' }) {
+        const { sendCommand, run } = get();
+        endReplay();
+        if (run.status === 'running' && !run.replay && sendCommand) sendCommand({ type: 'stop', runId: run.runId });
+        const runId = run.runId + 1;
+        const replay: ReplayInfo = {
+          backend: recording.backend,
+          recordedAt: recording.recordedAt,
+          recordedIn: recording.recordedIn,
+          appVersion: recording.appVersion,
+          from,
+        };
+        const { backend, calibrate, theme, view } = get().params;
+        const config = { ...recording.params, backend, calibrate, theme, view };
+        set({ params: config, run: { ...IDLE_RUN, runId, status: 'running', config, replay } });
+        cancelReplay = scheduleReplay(
+          replayEvents(recording, runId),
+          REPLAY_SPEEDS[speed].msPerStep,
+          (event) => {
+            if (get().run.runId !== runId) return;
+            set((s) => ({ run: reduceRun(s.run, event) }));
+          },
+          timers,
+        );
+      },
+
       pauseRun() {
         const { sendCommand, run } = get();
-        if (run.status !== 'running' || run.paused || !sendCommand) return;
+        if (run.status !== 'running' || run.paused || run.replay || !sendCommand) return;
         // Shown at once; the engine holds at its next checkpoint and confirms with a 'paused' event.
         set({ run: { ...run, paused: true } });
         sendCommand({ type: 'pause', runId: run.runId });
@@ -228,7 +285,8 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
 
       resetRun() {
         const { sendCommand, run } = get();
-        if (run.status === 'running' && sendCommand) sendCommand({ type: 'stop', runId: run.runId });
+        endReplay();
+        if (run.status === 'running' && !run.replay && sendCommand) sendCommand({ type: 'stop', runId: run.runId });
         // A new runId: whatever the stopped run still sends is dropped.
         set({ run: { ...IDLE_RUN, runId: run.runId + 1 } });
       },

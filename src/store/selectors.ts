@@ -388,6 +388,8 @@ function padCard(id: PadCard['id'], title: string, subtitle: string, tone: PadCa
 }
 
 function thievesNote(result: ClassifyResult | null, pad: PadState, run: RunState, dataset: DatasetChoice): string | null {
+  // A replay brings curves, not models: there are no thieves here to ask.
+  if (run.replay) return pad.source ? 'A replayed run has no thieves to ask: press Run to train them here, then draw again.' : null;
   if (run.status === 'running') {
     // The running thieves answer from the first budget step on, as trained so far.
     if (result?.thiefLive && result.thiefUndefended && result.thiefRunId === run.runId) return null;
