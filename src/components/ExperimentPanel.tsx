@@ -13,6 +13,7 @@ import { TopClassNote } from './TopClassNote';
 import { StaleRunNote } from './StaleRunNote';
 import { RetrainDefender } from './RetrainDefender';
 import { PresetMenu } from './PresetMenu';
+import { LessonPanel } from './LessonPanel';
 import { RecordingBar } from './RecordingBar';
 
 type EnumParamKey = Exclude<ParamKey, NumberParamKey>;
@@ -67,6 +68,7 @@ function QueryBill() {
 export function ExperimentPanel() {
   const running = useApp((s) => s.run.status === 'running');
   const defense = useApp((s) => s.params.defense);
+  const inLesson = useApp((s) => s.params.lesson > 0);
 
   return (
     <section className="panel" aria-labelledby="exp-title">
@@ -109,7 +111,7 @@ export function ExperimentPanel() {
         </div>
         <div className="exp-main">
           {/* Beside the chart, not above the controls: Run stays above the fold, and a preset's words sit next to its curves. */}
-          <PresetMenu />
+          {inLesson ? <LessonPanel /> : <PresetMenu />}
           <StaleRunNote />
           {defense === 'epsilon' && <EpsilonQueryPanel />}
           {defense === 'epsilon' && <EpsilonLesson />}

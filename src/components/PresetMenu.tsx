@@ -1,11 +1,8 @@
-import { useRef, useState } from 'react';
-import { parseHash } from '../params/codec';
-import { PRESETS, demoPath, presetById } from '../params/presets';
-import { fetchRecording } from '../store/demos';
+import { useState } from 'react';
+import { PRESETS, presetById } from '../params/presets';
 import { REPLAY_SPEEDS, type ReplaySpeed } from '../store/replay';
 import { useApp } from './storeContext';
-
-type LoadState = { kind: 'idle' } | { kind: 'loading' } | { kind: 'error'; message: string };
+import { usePresetPlayer } from './usePresetPlayer';
 
 /**
  * The lab's presets: choosing one sets every control to its share link and plays its recorded
@@ -14,38 +11,17 @@ type LoadState = { kind: 'idle' } | { kind: 'loading' } | { kind: 'error'; messa
 export function PresetMenu() {
   const [chosen, setChosen] = useState('');
   const [speed, setSpeed] = useState<ReplaySpeed>('fast');
-  const [load, setLoad] = useState<LoadState>({ kind: 'idle' });
-  const request = useRef(0);
-  const params = useApp((s) => s.params);
-  const replaceParams = useApp((s) => s.replaceParams);
-  const playRecording = useApp((s) => s.playRecording);
+  const { load, play } = usePresetPlayer();
+  const setNumber = useApp((s) => s.setNumber);
   const startRun = useApp((s) => s.startRun);
   const engineReady = useApp((s) => s.engine.state === 'ready');
   const liveRunning = useApp((s) => s.run.status === 'running' && !s.run.replay);
   const preset = presetById(chosen);
 
-  const choose = (id: string, playAt: ReplaySpeed = speed) => {
+  const choose = (id: string) => {
     setChosen(id);
     const p = presetById(id);
-    if (!p) return;
-    const mine = ++request.current;
-    // The controls move at once, even if the replay cannot be loaded.
-    const { backend, calibrate, theme, view } = params;
-    replaceParams({ ...parseHash(p.link).params, backend, calibrate, theme, view });
-    setLoad({ kind: 'loading' });
-    fetchRecording(new URL(demoPath(p.id), document.baseURI).href, (url) => fetch(url))
-      .then((r) => {
-        if (mine !== request.current) return;
-        if (!r.ok) {
-          setLoad({ kind: 'error', message: r.message });
-          return;
-        }
-        playRecording(r.recording, { from: `the preset “${p.title}”`, speed: playAt });
-        setLoad({ kind: 'idle' });
-      })
-      .catch((e: unknown) => {
-        if (mine === request.current) setLoad({ kind: 'error', message: `The replay could not be shown: ${e instanceof Error ? e.message : String(e)}.` });
-      });
+    if (p) play(p, speed);
   };
 
   return (
@@ -68,6 +44,9 @@ export function PresetMenu() {
             </option>
           ))}
         </select>
+        <button type="button" className="link-button" onClick={() => setNumber('lesson', 1)} disabled={liveRunning}>
+          Start the guided lesson
+        </button>
         {preset && (
           <>
             <button type="button" onClick={() => choose(preset.id)} disabled={liveRunning}>

@@ -88,7 +88,8 @@ export function parseHash(hash: string): ParsedLink {
 export function toHash(params: Params): string {
   const entries: [string, string][] = [];
   for (const key of Object.keys(PARAMS) as ParamKey[]) {
-    if (params[key] !== DEFAULT_PARAMS[key]) entries.push([PARAMS[key].urlKey, String(params[key])]);
+    // A record saved before a setting existed lacks it: that is its default, not "undefined".
+    if (params[key] !== undefined && params[key] !== DEFAULT_PARAMS[key]) entries.push([PARAMS[key].urlKey, String(params[key])]);
   }
   if (entries.length === 0) return '';
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -18,11 +18,12 @@ export const DEFENSE_SETTINGS: Readonly<Record<DefenseChoice, readonly ParamKey[
 };
 
 /**
- * Settings that never change a run's numbers: how the page looks, which view is open, the price
+ * Settings that never change a run's numbers: how the page looks (lesson, presenter and embed modes
+ * included), which view is open, the price
  * the bill is shown at (it is recomputed live), and which backend trains (the numbers agree across
  * backends up to float rounding; the page says which one ran).
  */
-const PRESENTATION: ReadonlySet<ParamKey> = new Set<ParamKey>(['theme', 'view', 'backend', 'calibrate', 'price']);
+const PRESENTATION: ReadonlySet<ParamKey> = new Set<ParamKey>(['theme', 'view', 'backend', 'calibrate', 'price', 'lesson', 'present', 'embed']);
 
 const DEFENSE_ONLY: ReadonlySet<ParamKey> = new Set(Object.values(DEFENSE_SETTINGS).flat());
 
@@ -42,4 +43,11 @@ export function runSettingKeys(p: Params): ParamKey[] {
 export function changedRunSettings(made: Params, live: Params): ParamKey[] {
   const keys = new Set([...runSettingKeys(made), ...runSettingKeys(live)]);
   return (Object.keys(PARAMS) as ParamKey[]).filter((k) => keys.has(k) && made[k] !== live[k]);
+}
+
+/** `run`'s settings with the page's own presentation settings (theme, view, lesson, backend …) kept from `page`. */
+export function withPresentationOf(run: Params, page: Params): Params {
+  const out: Params = { ...run };
+  for (const k of PRESENTATION) (out as Record<ParamKey, unknown>)[k] = page[k];
+  return out;
 }

@@ -403,6 +403,43 @@ export const PARAMS = {
     default: 3,
     help: "Passes over the defender's 67% of the training set when it is trained live.",
   } satisfies NumberParamSpec,
+  // How the page is shown, not what runs: the guided lesson's step, presenter mode, embed mode.
+  lesson: {
+    kind: 'number',
+    urlKey: 'lesson',
+    symbol: 'lesson',
+    word: 'lesson step',
+    min: 0,
+    max: 9,
+    step: 1,
+    integer: true,
+    default: 0,
+    help: 'The step of the guided lesson on screen (0: the lab without the lesson).',
+  } satisfies NumberParamSpec,
+  present: {
+    kind: 'number',
+    urlKey: 'present',
+    symbol: 'present',
+    word: 'presenter mode',
+    min: 0,
+    max: 1,
+    step: 1,
+    integer: true,
+    default: 0,
+    help: '1: larger type and thicker lines, with Run, the chart and the headline numbers on one screen for a projector.',
+  } satisfies NumberParamSpec,
+  embed: {
+    kind: 'number',
+    urlKey: 'embed',
+    symbol: 'embed',
+    word: 'embed mode',
+    min: 0,
+    max: 1,
+    step: 1,
+    integer: true,
+    default: 0,
+    help: '1: only the chart and its caption, for slides and iframes.',
+  } satisfies NumberParamSpec,
 } as const;
 
 export type ParamKey = keyof typeof PARAMS;
@@ -446,6 +483,10 @@ export const paramsSchema = z.object({
   price: numberField(PARAMS.price),
   evalSize: numberField(PARAMS.evalSize),
   defenderEpochs: numberField(PARAMS.defenderEpochs),
+  // Optional on input: runs and recordings saved before these existed are still read.
+  lesson: numberField(PARAMS.lesson).default(0),
+  present: numberField(PARAMS.present).default(0),
+  embed: numberField(PARAMS.embed).default(0),
 });
 
 export type Params = z.infer<typeof paramsSchema>;

@@ -19,6 +19,7 @@ import type {
   RunSummary,
   SampleAnswer,
 } from '../engine/protocol';
+import { withPresentationOf } from '../params/runSettings';
 import type { RecordedRun } from './recordedRun';
 import { browserTimers, REPLAY_SPEEDS, replayEvents, scheduleReplay, type ReplaySpeed, type Timers } from './replay';
 
@@ -254,8 +255,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
           appVersion: recording.appVersion,
           from,
         };
-        const { backend, calibrate, theme, view } = get().params;
-        const config = { ...recording.params, backend, calibrate, theme, view };
+        const config = withPresentationOf(recording.params, get().params);
         set({ params: config, run: { ...IDLE_RUN, runId, status: 'running', config, replay } });
         cancelReplay = scheduleReplay(
           replayEvents(recording, runId),
