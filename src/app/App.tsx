@@ -7,6 +7,9 @@ import { ExperimentPanel } from '../components/ExperimentPanel';
 import { Notices } from '../components/Notices';
 import { ReverseSigmoidPanel } from '../components/ReverseSigmoidPanel';
 import { ThemeSwitch } from '../components/ThemeSwitch';
+import { PresenterToggle } from '../components/PresenterToggle';
+import { EmbedView } from '../components/EmbedView';
+import { Glossary } from '../components/Glossary';
 
 // The Reproduce view (report tables, its charts) loads on first use, not with the lab.
 const ReproduceView = lazy(() => import('../components/ReproduceView').then((m) => ({ default: m.ReproduceView })));
@@ -23,14 +26,25 @@ function DefenseExplainer() {
 
 export function App() {
   const view = useApp((s) => s.params.view);
+  const present = useApp((s) => s.params.present === 1);
+  const embed = useApp((s) => s.params.embed === 1);
+  if (embed) {
+    return (
+      <div className="app embed">
+        <Notices />
+        <EmbedView />
+      </div>
+    );
+  }
   return (
-    <div className="app">
+    <div className={present ? 'app present' : 'app'}>
       <header className="topbar">
         <div className="brand">
           <h1>Model Theft Lab</h1>
           <p className="tagline">Steal a neural network in your browser — then watch a defense make the thief fail.</p>
         </div>
         <div className="topbar-right">
+          <PresenterToggle />
           <ThemeSwitch />
           <BackendStatus />
         </div>
@@ -44,8 +58,9 @@ export function App() {
       ) : (
         <main>
           <ExperimentPanel />
-          <DefenseExplainer />
-          <DrawingPad />
+          {!present && <DefenseExplainer />}
+          {!present && <DrawingPad />}
+          {!present && <Glossary />}
         </main>
       )}
       <footer className="footer">

@@ -1,8 +1,7 @@
-import { useDeferredValue } from 'react';
 import { DEFENSE_SETTINGS } from '../params/runSettings';
 import { PARAMS, type NumberParamKey, type ParamKey } from '../params/schema';
 import { formatDuration, selectThiefChart } from '../store/selectors';
-import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
+import { HeadlineNumbers, ThiefChart, ThiefChartCaption } from './ThiefChart';
 import { EnumSelect } from './controls/EnumSelect';
 import { ParamSlider } from './controls/ParamSlider';
 import { RunResults } from './RunResults';
@@ -69,6 +68,16 @@ export function ExperimentPanel() {
   const running = useApp((s) => s.run.status === 'running');
   const defense = useApp((s) => s.params.defense);
   const inLesson = useApp((s) => s.params.lesson > 0);
+  const present = useApp((s) => s.params.present === 1);
+  const guide = inLesson ? <LessonPanel /> : <PresetMenu />;
+  const thiefSettings = (
+    <>
+      <EnumSelect param="dataset" disabled={running} />
+      <EnumSelect param="attack" disabled={running} />
+      <EnumSelect param="substitute" disabled={running} />
+      <EnumSelect param="cleaning" disabled={running} />
+    </>
+  );
 
   return (
     <section className="panel" aria-labelledby="exp-title">
@@ -88,11 +97,18 @@ export function ExperimentPanel() {
           {defense === 'reverse-sigmoid' && <TopClassNote />}
           <RunStatus />
           <RecordingBar />
-          <h3 className="controls-subhead">The thief</h3>
-          <EnumSelect param="dataset" disabled={running} />
-          <EnumSelect param="attack" disabled={running} />
-          <EnumSelect param="substitute" disabled={running} />
-          <EnumSelect param="cleaning" disabled={running} />
+          {/* For a projector the thief's settings fold away: the defense, Run and the chart fill the screen. */}
+          {present ? (
+            <details className="more-settings">
+              <summary>The thief&apos;s settings</summary>
+              {thiefSettings}
+            </details>
+          ) : (
+            <>
+              <h3 className="controls-subhead">The thief</h3>
+              {thiefSettings}
+            </>
+          )}
           <details className="more-settings">
             <summary>More settings</summary>
             <ParamSlider param="budget" />
@@ -111,11 +127,14 @@ export function ExperimentPanel() {
         </div>
         <div className="exp-main">
           {/* Beside the chart, not above the controls: Run stays above the fold, and a preset's words sit next to its curves. */}
-          {inLesson ? <LessonPanel /> : <PresetMenu />}
+          {!present && guide}
           <StaleRunNote />
-          {defense === 'epsilon' && <EpsilonQueryPanel />}
-          {defense === 'epsilon' && <EpsilonLesson />}
+          {present && <HeadlineNumbers />}
+          {!present && defense === 'epsilon' && <EpsilonQueryPanel />}
+          {!present && defense === 'epsilon' && <EpsilonLesson />}
           <ThiefChart />
+          {present && <ThiefChartCaption />}
+          {present && guide}
           <RunResults />
           <ThiefView />
         </div>
@@ -238,15 +257,6 @@ function ResetAllButton({ disabled }: { disabled: boolean }) {
       Reset all settings to the papers’ defaults
     </button>
   );
-}
-
-/** The live chart: its data object is memoised per points array, so it redraws only when a point arrives. */
-function ThiefChart() {
-  const chart = useApp((s) => selectThiefChart(s.run, s.params.budget));
-  // The chart redraws in a deferred (interruptible) render: React renders it in slices that yield
-  // to the browser, so a streamed point never holds the main thread for the whole redraw.
-  const deferred = useDeferredValue(chart);
-  return <SubstituteAccuracyChart data={deferred} />;
 }
 
 function BudgetSteps() {

@@ -154,6 +154,8 @@ export interface AppState {
   replaceParams(params: Params, issues?: LinkIssue[]): void;
   applyEngineEvent(event: EngineEvent): void;
   dismissNotice(id: number): void;
+  /** A warning for the page's notice list (something the page itself could not do, with what to do instead). */
+  notify(text: string): void;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -405,6 +407,10 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
             throw new Error(`unhandled engine event ${JSON.stringify(unhandled)}`);
           }
         }
+      },
+
+      notify(text) {
+        warn(text);
       },
 
       dismissNotice(id) {
