@@ -13,6 +13,7 @@ import { Glossary } from '../components/Glossary';
 
 // The Reproduce view (report tables, its charts) loads on first use, not with the lab.
 const ReproduceView = lazy(() => import('../components/ReproduceView').then((m) => ({ default: m.ReproduceView })));
+const HandoutView = lazy(() => import('../components/HandoutView').then((m) => ({ default: m.HandoutView })));
 
 /**
  * The chosen defense's explainer, under the lab: the reverse sigmoid's curves when it is chosen.
@@ -51,7 +52,11 @@ export function App() {
       </header>
       <ViewTabs />
       <Notices />
-      {view === 'reproduce' ? (
+      {view === 'handout' ? (
+        <Suspense fallback={<p className="hint">Loading the handout…</p>}>
+          <HandoutView />
+        </Suspense>
+      ) : view === 'reproduce' ? (
         <Suspense fallback={<p className="hint">Loading the reproduction…</p>}>
           <ReproduceView />
         </Suspense>

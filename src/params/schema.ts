@@ -63,7 +63,7 @@ export type CleaningChoice = (typeof CLEANING)[number];
 export const THEMES = ['auto', 'light', 'dark'] as const;
 export type ThemeChoice = (typeof THEMES)[number];
 
-export const VIEWS = ['lab', 'reproduce'] as const;
+export const VIEWS = ['lab', 'reproduce', 'handout'] as const;
 export type ViewChoice = (typeof VIEWS)[number];
 
 export const EPS_DIRECTIONS = ['onehot', 'at-y'] as const;
@@ -108,9 +108,9 @@ export const PARAMS = {
     urlKey: 'view',
     word: 'View',
     options: VIEWS,
-    optionLabels: { lab: 'The lab', reproduce: "Reproduce the papers' tables" },
+    optionLabels: { lab: 'The lab', reproduce: "Reproduce the papers' tables", handout: 'Lesson handout' },
     default: 'lab',
-    help: "The lab (run one theft) or the reproduction of the papers' tables with our numbers beside theirs.",
+    help: "The lab (run one theft), the reproduction of the papers' tables with our numbers beside theirs, or the printable lesson handout.",
   } satisfies EnumParamSpec<ViewChoice>,
   substitute: {
     kind: 'enum',

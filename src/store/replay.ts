@@ -6,6 +6,7 @@
  */
 import type { EngineEvent } from '../engine/protocol';
 import type { RecordedRun } from './recordedRun';
+import type { RunState } from './appStore';
 
 export type ReplayEvent = Extract<EngineEvent, { type: 'defender' | 'samples' | 'point' | 'done' }>;
 
@@ -64,4 +65,10 @@ export function scheduleReplay(events: ReplayEvent[], msPerStep: number, apply: 
     stopped = true;
     if (handle !== null) timers.clearTimeout(handle);
   };
+}
+
+/** The run state a replay ends in, at once: for pages that show a recorded run whole (the handout). */
+export function recordedRunState(r: RecordedRun, reduce: (run: RunState, e: ReplayEvent) => RunState, idle: RunState): RunState {
+  const start: RunState = { ...idle, status: 'running', config: r.params };
+  return replayEvents(r, idle.runId).reduce(reduce, start);
 }
