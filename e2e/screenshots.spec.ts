@@ -78,3 +78,47 @@ test('the drawing pad while a run trains (live thieves) and after it, at 1280×7
   await page.getByTestId('drawing-pad').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await page.screenshot({ path: 'docs/screenshot-drawing-pad.png' });
 });
+
+test('each preset, replayed, at 1280×720', async ({ page }) => {
+  const lab = new LabPage(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await lab.open();
+  const menu = page.getByRole('combobox', { name: 'Preset' });
+  const ids = await menu.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+  for (const id of ids) {
+    await menu.selectOption(id);
+    await expect(page.getByTestId('replay-label')).toContainText('Replay of a run');
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done');
+    await page.getByTestId('preset-bar').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `docs/preset-${id}.png` });
+  }
+});
+
+test('the guided lesson, presenter mode, the handout and the phone layout', async ({ page }) => {
+  const lab = new LabPage(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await lab.open('#lesson=4');
+  await expect(page.getByTestId('lesson-verdict')).toHaveAttribute('data-kind', 'ready');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: 'docs/screenshot-lesson.png' });
+  await lab.open('#v=2&budget=1200&present=1');
+  await page.reload();
+  await page.getByRole('combobox', { name: 'Preset' }).selectOption('works');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: 'docs/screenshot-presenter.png' });
+  await lab.open('#view=handout');
+  await page.reload();
+  await expect(page.getByTestId('handout').locator('.handout-step')).toHaveCount(9);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: 'docs/screenshot-handout.png' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await lab.open('#v=2');
+  await page.reload();
+  await page.getByRole('combobox', { name: 'Preset' }).selectOption('works');
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done');
+  await page.getByTestId('thief-chart').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: 'docs/screenshot-phone.png' });
+});

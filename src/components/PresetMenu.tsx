@@ -36,7 +36,7 @@ export function PresetMenu() {
             </option>
           ))}
         </select>
-        <label htmlFor="replay-speed">Replay</label>
+        <label htmlFor="replay-speed">Replay speed</label>
         <select id="replay-speed" value={speed} onChange={(e) => setSpeed(e.target.value as ReplaySpeed)}>
           {(Object.keys(REPLAY_SPEEDS) as ReplaySpeed[]).map((k) => (
             <option key={k} value={k}>
