@@ -67,9 +67,14 @@ test('a saved run opens again to the same chart; a damaged file and a missing de
   // The run on screen stays.
   await expect(line).toHaveAttribute('d', drawn ?? '');
 
-  await page.route('**/demos/strong.json', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  // A malformed demo file and a missing one: a message each, the preset's settings still in the controls.
+  await page.route('**/demos/strong.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"format":"model-theft-lab/run","version":1,"points":[]}' }));
   await page.getByRole('combobox', { name: 'Preset' }).selectOption({ label: 'Too strong (β = 1.6): honest users get wrong labels' });
-  await expect(page.getByTestId('preset-error')).toContainText('could not be loaded (HTTP 404)');
+  await expect(page.getByTestId('preset-error')).toContainText('This recorded run is damaged');
   await expect(lab.numberBox('β (beta)')).toHaveValue('1.6');
+  await page.route('**/demos/weak.json', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await page.getByRole('combobox', { name: 'Preset' }).selectOption({ label: 'Too weak (β = 0.8)' });
+  await expect(page.getByTestId('preset-error')).toContainText('could not be loaded (HTTP 404)');
+  await expect(lab.numberBox('β (beta)')).toHaveValue('0.8');
   expect(lab.consoleErrors.filter((e) => !e.includes('404'))).toEqual([]);
 });

@@ -1,3 +1,5 @@
+import { headerTitle } from '../params/glossary';
+import './glossary.css';
 import { useEffect } from 'react';
 import { EXPERIMENT_IDS, reproductionPlan } from '../reproduction/plan';
 import type { ReproductionMode } from '../reproduction/scale';
@@ -164,9 +166,16 @@ function ExperimentCard({ experiment: e }: { experiment: ReportExperiment }) {
             <thead>
               <tr>
                 <th scope="col" />
-                <th scope="col">ours</th>
-                <th scope="col">paper</th>
-                <th scope="col">ours − paper</th>
+                {/* The same glossary words as the lab's headers, on hover and keyboard focus (glossary.css draws the focus hint). */}
+                <th scope="col" tabIndex={0} className="term-header" data-hint={headerTitle('ours')} title={headerTitle('ours')}>
+                  ours
+                </th>
+                <th scope="col" tabIndex={0} className="term-header" data-hint={headerTitle('paper')} title={headerTitle('paper')}>
+                  paper
+                </th>
+                <th scope="col" tabIndex={0} className="term-header" data-hint={headerTitle('ours-minus-paper')} title={headerTitle('ours-minus-paper')}>
+                  ours − paper
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -336,6 +336,28 @@ async function handle(cmd: Command): Promise<void> {
   }
 }
 
+/**
+ * A failure nothing else caught (a command the engine does not know, a rejected promise no code
+ * awaited) still reaches the page as an error event, naming the run when the command had one,
+ * so the page never waits on a run the worker gave up.
+ */
+function reportUncaught(err: unknown, cmd: unknown): void {
+  const runId = typeof cmd === 'object' && cmd !== null && typeof (cmd as { runId?: unknown }).runId === 'number' ? (cmd as { runId: number }).runId : undefined;
+  post({
+    type: 'error',
+    phase: 'run',
+    ...(runId !== undefined ? { runId } : {}),
+    message: `The engine failed: ${err instanceof Error ? err.message : String(err)}`,
+    hint: 'Press Run again; if it happens again, reload the page.',
+  });
+}
+
+(self as unknown as EventTarget).addEventListener('unhandledrejection', (e) => {
+  const event = e as PromiseRejectionEvent;
+  event.preventDefault();
+  reportUncaught(event.reason, null);
+});
+
 scope.onmessage = (e) => {
-  void handle(e.data);
+  handle(e.data).catch((err: unknown) => reportUncaught(err, e.data));
 };

@@ -200,6 +200,25 @@ const ENTRIES = [
     better: null,
     more: 'The raw ε counter-attack can return vectors that are not probabilities; a thief training on them with cross-entropy can diverge unless it cleans them first.',
   },
+  // The reproduction's tables: our number beside the paper's.
+  {
+    id: 'ours',
+    term: 'ours',
+    short: 'The number this app measured, with the papers’ protocol as far as a browser allows (mean ± sd over the seeds listed).',
+    better: null,
+  },
+  {
+    id: 'paper',
+    term: 'paper',
+    short: 'The number the paper reports for the same table cell (– where the paper gives none).',
+    better: null,
+  },
+  {
+    id: 'ours-minus-paper',
+    term: 'ours − paper',
+    short: 'How far our measurement is from the paper’s, in the same units; the claims under each table say whether the difference matters.',
+    better: null,
+  },
 ] as const satisfies readonly GlossaryEntry[];
 
 export type GlossaryId = (typeof ENTRIES)[number]['id'];

@@ -11,6 +11,15 @@ export interface WorkerLike {
   terminate(): void;
   onmessage: ((e: MessageEvent<EngineEvent>) => void) | null;
   onerror: ((e: ErrorEvent) => void) | null;
+  /** A message that could not be deserialised (a real Worker has it; fakes may leave it out). */
+  onmessageerror?: ((e: MessageEvent) => void) | null;
+}
+
+/** What a supervisor wants to know of a connected worker: that it spoke, and that it died. */
+export interface BridgeHooks {
+  heard(event: EngineEvent): void;
+  /** The worker raised an error it did not catch (replaces the default "crashed" run error). */
+  crashed(message: string): void;
 }
 
 export function createEngineWorker(): WorkerLike {
@@ -66,16 +75,23 @@ export function connectEngine(
   worker: WorkerLike,
   assetsBaseUrl: string,
   calibration: CalibrationStorage = noCalibrationStorage,
+  hooks: BridgeHooks | null = null,
 ): EngineBridge {
   worker.onmessage = (e) => {
     const event = e.data;
+    hooks?.heard(event);
     if (event.type === 'ready' && event.calibration.how === 'measured' && event.calibration.record) {
       calibration.save(event.calibration.record);
     }
     store.getState().applyEngineEvent(event);
     for (const listener of rawListeners) listener(e.data);
   };
+  worker.onmessageerror = () => hooks?.crashed('sent a message the page could not read');
   worker.onerror = (e) => {
+    if (hooks) {
+      hooks.crashed(`crashed: ${e.message || 'unknown error'}`);
+      return;
+    }
     store.getState().applyEngineEvent({
       type: 'error',
       phase: store.getState().engine.state === 'starting' ? 'init' : 'run',
@@ -89,30 +105,5 @@ export function connectEngine(
   return {
     send: (command) => worker.postMessage(command),
     dispose: () => worker.terminate(),
-  };
-}
-
-/**
- * Keeps one engine running for the store's chosen backend: the backend is picked once per
- * worker, so choosing another one replaces the worker. Returns a function that stops it.
- */
-export function runEngine(
-  store: AppStore,
-  makeWorker: () => WorkerLike,
-  assetsBaseUrl: string,
-  calibration: CalibrationStorage = noCalibrationStorage,
-): () => void {
-  let bridge = connectEngine(store, makeWorker(), assetsBaseUrl, calibration);
-  const unsubscribe = store.subscribe((state, prev) => {
-    if (state.params.backend === prev.params.backend && state.params.calibrate === prev.params.calibrate) return;
-    bridge.dispose();
-    // A replaced worker takes its run with it.
-    const run = store.getState().run;
-    store.setState({ engine: { state: 'starting' }, run: run.status === 'running' ? { ...run, status: 'cancelled', paused: false } : run });
-    bridge = connectEngine(store, makeWorker(), assetsBaseUrl, calibration);
-  });
-  return () => {
-    unsubscribe();
-    bridge.dispose();
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
-import { runEngine, type WorkerLike } from './engineBridge';
+import { type WorkerLike } from './engineBridge';
+import { runEngine } from './engineSupervisor';
 import { answerBarsGeometry, formatDuration, padBarsGeometry, placeholderSampleStrip, selectEpsilonQuery, selectReverseSigmoidChart, selectSampleStrip, selectThiefChart } from './selectors';
 import { syncUrl, URL_WRITE_DELAY_MS, type UrlEnv } from './urlSync';
 import { DEFAULT_PARAMS } from '../params/schema';
@@ -87,12 +88,13 @@ describe('engine bridge', () => {
     expect(workers[1].terminated).toBe(true);
   });
 
-  it('a crashing worker becomes a visible error, not a silent hang', () => {
+  it('a worker that keeps crashing becomes a visible error, not a silent hang or an endless restart', () => {
     const store = createAppStore();
     const w = new FakeWorker();
     runEngine(store, () => w, 'http://x/');
-    w.onerror?.({ message: 'boom' } as ErrorEvent);
-    expect(store.getState().engine).toMatchObject({ state: 'failed', message: expect.stringMatching(/crashed: boom/) });
+    // The supervisor restarts a crashed worker three times within a minute, then gives up and says so.
+    for (let i = 0; i < 4; i++) w.onerror?.({ message: 'boom' } as ErrorEvent);
+    expect(store.getState().engine).toMatchObject({ state: 'failed', message: expect.stringMatching(/crashed: boom, for the 4th time in a minute/) });
   });
 });
 

@@ -1,0 +1,30 @@
+import { expect, test } from '@playwright/test';
+import { LabPage } from './pages/LabPage';
+
+test('a worker that dies mid-run: the page says so, keeps the points, and the next run works without a reload', async ({ page }) => {
+  test.setTimeout(120_000);
+  const lab = new LabPage(page);
+  await lab.open('#v=2&budget=19200&eval=200');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  await expect.poll(() => lab.thiefPoints('defended'), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  const kept = await lab.thiefPoints('defended');
+  // The engine worker ends itself without a word, as a crashed or killed worker does.
+  const engine = page.workers().find((w) => w.url().includes('worker'));
+  if (!engine) throw new Error('no engine worker');
+  await engine.evaluate(() => self.close());
+  const status = page.getByTestId('run-status');
+  await expect(status).toHaveAttribute('data-status', 'error', { timeout: 25_000 });
+  await expect(status).toContainText('The engine stopped answering');
+  expect(await lab.thiefPoints('defended')).toBeGreaterThanOrEqual(kept);
+  // A fresh engine comes up by itself, and a run on it finishes.
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await page.getByText('More settings').click();
+  const budget = page.getByRole('spinbutton', { name: 'Q (query budget) value' });
+  await budget.fill('150');
+  await budget.press('Enter');
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  expect(lab.consoleErrors).toEqual([]);
+});

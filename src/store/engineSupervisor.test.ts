@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PARAMS } from '../params/schema';
+import type { Command, CurvePoint, EngineEvent } from '../engine/protocol';
+import { createAppStore } from './appStore';
+import type { WorkerLike } from './engineBridge';
+import { HEARTBEAT_MS, runEngine, SILENCE_LIMIT_MS, STOP_LIMIT_MS, type SupervisorClock } from './engineSupervisor';
+
+class FakeWorker implements WorkerLike {
+  sent: Command[] = [];
+  terminated = false;
+  onmessage: ((e: MessageEvent<EngineEvent>) => void) | null = null;
+  onerror: ((e: ErrorEvent) => void) | null = null;
+  onmessageerror: ((e: MessageEvent) => void) | null = null;
+  postMessage(command: Command) {
+    this.sent.push(command);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  emit(event: EngineEvent) {
+    this.onmessage?.({ data: event } as MessageEvent<EngineEvent>);
+  }
+}
+
+/** Time moved by hand: timeouts and intervals fire as `advance` passes them. */
+function fakeClock(): SupervisorClock & { advance(ms: number): void } {
+  let t = 0;
+  let seq = 0;
+  const timers = new Map<number, { at: number; fn: () => void; every: number | null }>();
+  return {
+    now: () => t,
+    setTimeout: (fn, ms) => (timers.set(++seq, { at: t + ms, fn, every: null }), seq),
+    clearTimeout: (h) => void timers.delete(h as number),
+    setInterval: (fn, ms) => (timers.set(++seq, { at: t + ms, fn, every: ms }), seq),
+    clearInterval: (h) => void timers.delete(h as number),
+    advance(ms) {
+      const end = t + ms;
+      for (;;) {
+        const next = [...timers.entries()].filter(([, v]) => v.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+        if (!next) break;
+        const [id, timer] = next;
+        t = timer.at;
+        if (timer.every === null) timers.delete(id);
+        else timer.at += timer.every;
+        timer.fn();
+      }
+      t = end;
+    },
+  };
+}
+
+const ready: EngineEvent = {
+  type: 'ready',
+  backend: 'wasm',
+  device: 'CPU',
+  attempts: [],
+  tfVersion: '4.22.0',
+  numTensors: 0,
+  calibration: { how: 'only', record: null },
+};
+const cost = { argmaxUnchanged: 1, cosine: 0.3, mae: 0.2, kl: 2, minEntry: 0, meanSum: 1 };
+const point = (queries: number): CurvePoint => ({
+  queries,
+  oracleQueries: queries,
+  undefended: { accuracy: 0.5, agreement: 0.5, loss: 1 },
+  defended: { accuracy: 0.1, agreement: 0.1, loss: 2 },
+  cost,
+});
+
+function setup() {
+  const clock = fakeClock();
+  const store = createAppStore(DEFAULT_PARAMS);
+  const workers: FakeWorker[] = [];
+  runEngine(store, () => (workers.push(new FakeWorker()), workers.at(-1)!), 'http://x/', undefined, clock);
+  workers[0].emit(ready);
+  const runId = store.getState().startRun()!;
+  workers[0].emit({ type: 'point', runId, point: point(150) });
+  workers[0].emit({ type: 'point', runId, point: point(300) });
+  return { clock, store, workers, runId };
+}
+
+describe('the engine supervisor', () => {
+  it('a worker that dies mid-run: the run ends with a message, its points kept, and a fresh engine starts', () => {
+    const { store, workers } = setup();
+    workers[0].onerror?.({ message: 'out of memory' } as ErrorEvent);
+    const run = store.getState().run;
+    expect(run.status).toBe('error');
+    expect(run.rows.map((r) => r.queries)).toEqual([150, 300]);
+    expect(run.error?.message).toBe('The engine crashed: out of memory, so this run ended early; the 2 budget steps it had finished are kept.');
+    expect(workers[0].terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(workers[1].sent[0]).toMatchObject({ type: 'init' });
+    expect(store.getState().engine.state).toBe('starting');
+    expect(store.getState().notices.at(-1)?.text).toBe('The engine crashed: out of memory; a fresh one was started.');
+    // The fresh engine runs the next run.
+    workers[1].emit(ready);
+    const next = store.getState().startRun();
+    expect(workers[1].sent.at(-1)).toMatchObject({ type: 'start', runId: next });
+  });
+
+  it('a worker that falls silent (closed itself, or stuck) is replaced after the silence limit, not before', () => {
+    const { clock, store, workers, runId } = setup();
+    clock.advance(SILENCE_LIMIT_MS - HEARTBEAT_MS);
+    // It pings while it waits, and a live worker would answer.
+    expect(workers[0].sent.filter((c) => c.type === 'ping').length).toBeGreaterThanOrEqual(6);
+    expect(workers).toHaveLength(1);
+    // An answer resets the clock: a slow step is not a dead worker.
+    workers[0].emit({ type: 'pong', sentAt: 0 });
+    clock.advance(SILENCE_LIMIT_MS - HEARTBEAT_MS);
+    expect(workers).toHaveLength(1);
+    clock.advance(2 * HEARTBEAT_MS + 1);
+    expect(workers).toHaveLength(2);
+    expect(store.getState().run).toMatchObject({ runId, status: 'error' });
+    expect(store.getState().run.error?.message).toMatch(/^The engine stopped answering \(nothing for 15 s\)/);
+  });
+
+  it('Stop unanswered for 2 s: the worker is replaced and the run is stopped; answered in time, nothing happens', () => {
+    const a = setup();
+    a.store.getState().stopRun();
+    a.clock.advance(STOP_LIMIT_MS - 1);
+    a.workers[0].emit({ type: 'cancelled', runId: a.runId, numTensors: 0 });
+    a.clock.advance(10 * STOP_LIMIT_MS);
+    expect(a.workers).toHaveLength(1);
+    expect(a.store.getState().run.status).toBe('cancelled');
+
+    const b = setup();
+    b.store.getState().stopRun();
+    b.clock.advance(STOP_LIMIT_MS + 1);
+    expect(b.workers).toHaveLength(2);
+    expect(b.workers[0].terminated).toBe(true);
+    expect(b.store.getState().run.status).toBe('cancelled');
+    expect(b.store.getState().run.rows).toHaveLength(2);
+    expect(b.store.getState().notices.at(-1)?.text).toBe('The engine did not answer Stop within 2 s; a fresh one was started.');
+  });
+
+  it('an idle page sends no pings', () => {
+    const clock = fakeClock();
+    const store = createAppStore(DEFAULT_PARAMS);
+    const w = new FakeWorker();
+    runEngine(store, () => w, 'http://x/', undefined, clock);
+    w.emit(ready);
+    clock.advance(10 * SILENCE_LIMIT_MS);
+    expect(w.sent.map((c) => c.type)).toEqual(['init']);
+    expect(w.terminated).toBe(false);
+  });
+});
