@@ -53,7 +53,7 @@ test('a hand-edited share link is read, and bad values fall back with a message'
   await expect(lab.slider('γ (gamma)')).toHaveValue('3');
   // A v1 link is read against v1's defaults, when β was 0.8: the bad value falls back to that.
   await expect(lab.slider('β (beta)')).toHaveValue('0.8');
-  await expect(page.getByTestId('notices')).toContainText('"banana" is not a number');
+  await expect(page.getByTestId('notices')).toContainText('"banana" is not a plain decimal number');
   // βγ > 1 folds the curve in the middle too: shaded bands are drawn.
   await expect(page.locator('.ambiguous-band').first()).toBeVisible();
 });

@@ -28,3 +28,19 @@ test('a worker that dies mid-run: the page says so, keeps the points, and the ne
   await expect(status).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   expect(lab.consoleErrors).toEqual([]);
 });
+
+test('a render crash shows a message and a reload button, not a blank page', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('#v=2&beta=0.6');
+  // Inject a broken state: the run's curve arrays, which the chart and tables read, are gone.
+  await page.evaluate(() => {
+    const store = (window as unknown as { __modelTheftLab: { store: { setState(f: (s: { run: object }) => unknown): void } } }).__modelTheftLab.store;
+    store.setState((s) => ({ run: { ...s.run, points: null, rows: null } }));
+  });
+  const crash = page.getByTestId('crash');
+  await expect(crash).toContainText('Something on this page failed to draw');
+  await page.getByRole('button', { name: 'Reload the page' }).click();
+  await expect(page.getByRole('heading', { name: 'Model Theft Lab' })).toBeVisible();
+  // The settings came back with the link.
+  await expect(lab.numberBox('β (beta)')).toHaveValue('0.6');
+});

@@ -10,6 +10,7 @@ import { ReproduceContext, type ReproduceContextValue } from '../components/repr
 import { createReproduceStore } from '../store/reproduce';
 import type { ReproductionReport } from '../reproduction/report';
 import { App } from './App';
+import { ErrorBoundary } from '../components/ErrorBoundary';
 import './styles.css';
 
 const { params, issues } = parseHash(window.location.hash);
@@ -47,10 +48,12 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <StoreContext.Provider value={store}>
-      <ReproduceContext.Provider value={reproduceContext}>
-        <App />
-      </ReproduceContext.Provider>
-    </StoreContext.Provider>
+    <ErrorBoundary>
+      <StoreContext.Provider value={store}>
+        <ReproduceContext.Provider value={reproduceContext}>
+          <App />
+        </ReproduceContext.Provider>
+      </StoreContext.Provider>
+    </ErrorBoundary>
   </StrictMode>,
 );

@@ -77,8 +77,26 @@ describe('share-link codec', () => {
     const { params, issues } = parseHash('#v=2&beta=abc&gamma=NaN&seed=&data=cifar&zzz=1');
     expect(params).toEqual(DEFAULT_PARAMS);
     expect(issues.map((i) => i.key).sort()).toEqual(['dataset', 'gamma', 'seed', 'beta', 'zzz'].sort());
-    expect(issues.find((i) => i.key === 'beta')?.message).toMatch(/β \(beta\).*"abc" is not a number.*using the default 1\./);
+    expect(issues.find((i) => i.key === 'beta')?.message).toMatch(/β \(beta\).*"abc" is not a plain decimal number.*using the default 1\./);
     expect(issues.find((i) => i.key === 'dataset')?.message).toMatch(/"cifar" is not one of mnist, fashion-mnist/);
+  });
+
+  it('says what it did with a key given twice, a non-decimal number, thousands of unknown keys and a huge value', () => {
+    const twice = parseHash('#beta=0.3&beta=0.5');
+    expect(twice.params.beta).toBe(0.5);
+    expect(twice.issues.map((i) => i.message)).toEqual(['β (beta) is given 2 times in the link; the last one (0.5) was used.']);
+    // Number() would read these as 16, 1 and 1000; a link of ours never holds them.
+    for (const raw of ['0x10', '0b1', '1e3', ' 7']) {
+      const r = parseHash(`#seed=${encodeURIComponent(raw)}`);
+      expect(r.params.seed, raw).toBe(DEFAULT_PARAMS.seed);
+      expect(r.issues[0].message, raw).toContain('is not a plain decimal number');
+    }
+    const many = parseHash(`#${Array.from({ length: 12_000 }, (_, i) => `k${i}=1`).join('&')}`);
+    expect(many.issues).toHaveLength(1);
+    expect(many.issues[0].message).toBe('12,000 unknown settings "k0", "k1", "k2", "k3", "k4" and 11,995 more in the link were ignored.');
+    const huge = parseHash(`#data=${'x'.repeat(1_000_000)}`);
+    expect(huge.issues[0].message.length).toBeLessThan(200);
+    expect(huge.issues[0].message).toContain('… (1,000,000 characters)');
   });
 
   it('clamps out-of-range numbers to the range and says so', () => {
@@ -91,12 +109,20 @@ describe('share-link codec', () => {
     expect(parseHash('#beta=Infinity').params.beta).toBe(DEFAULT_PARAMS.beta);
   });
 
-  it('never throws on arbitrary input and always yields schema-valid params', () => {
+  it('never throws on arbitrary input and always yields schema-valid params, with short messages (1,000 links)', () => {
+    const keys = Object.values(PARAMS).map((p) => p.urlKey);
+    const value = fc.oneof(fc.string(), fc.double().map(String), fc.constantFrom('NaN', '-Infinity', '1e999', '0x10', '__proto__', '<b>x</b>', 'x'.repeat(5000)));
+    const link = fc.oneof(
+      fc.string(),
+      fc.array(fc.tuple(fc.oneof(fc.constantFrom(...keys, 'v', '__proto__', 'constructor'), fc.string()), value), { maxLength: 12 }).map((pairs) => `#${new URLSearchParams(pairs).toString()}`),
+    );
     fc.assert(
-      fc.property(fc.string(), (s) => {
-        const { params } = parseHash(s);
+      fc.property(link, (s) => {
+        const { params, issues } = parseHash(s);
         expect(paramsSchema.safeParse(params).success).toBe(true);
+        for (const i of issues) expect(i.message.length).toBeLessThan(400);
       }),
+      { numRuns: 1000 },
     );
   });
 

@@ -43,43 +43,65 @@ function label(key: ParamKey): string {
   return spec.kind === 'number' && spec.symbol !== spec.word ? `${spec.symbol} (${spec.word})` : spec.word;
 }
 
+/** A value as the page repeats it back: a hand-edited link can hold a megabyte in one value. */
+export const MAX_ECHO = 40;
+export function echo(raw: string): string {
+  return raw.length > MAX_ECHO ? `${raw.slice(0, MAX_ECHO)}… (${raw.length.toLocaleString('en-US')} characters)` : raw;
+}
+
+/** Plain decimal numbers only: `Number()` would also read 0x10, 0b1, 1e3 and " 7 ", which no link of ours contains. */
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/;
+
 export function parseHash(hash: string): ParsedLink {
   const issues: LinkIssue[] = [];
   const search = new URLSearchParams(hash.replace(/^#/, ''));
   const v = search.get('v');
   const known = v === null || v === String(LINK_VERSION) || Object.hasOwn(EARLIER_DEFAULTS, v);
-  if (!known) issues.push({ key: 'v', message: `This link was made by another version (v=${v}); values were read as v=${LINK_VERSION}.` });
+  if (!known) issues.push({ key: 'v', message: `This link was made by another version (v=${echo(v)}); values were read as v=${LINK_VERSION}.` });
   const params: Record<string, unknown> = known && v !== null ? defaultsOfVersion(Number(v)) : { ...DEFAULT_PARAMS };
-  for (const [urlKey, raw] of search) {
+  const unknown: string[] = [];
+  const seen = new Map<string, number>();
+  for (const [urlKey] of search) seen.set(urlKey, (seen.get(urlKey) ?? 0) + 1);
+  for (const [urlKey, count] of seen) {
     if (urlKey === 'v') continue;
     const key = KEY_BY_URL.get(urlKey);
     if (!key) {
-      issues.push({ key: urlKey, message: `Unknown setting "${urlKey}" in the link was ignored.` });
+      unknown.push(urlKey);
       continue;
     }
+    // A key given twice: the last one counts, as in any query string, and the page says so.
+    const all = search.getAll(urlKey);
+    const raw = all[all.length - 1];
+    if (count > 1) issues.push({ key, message: `${label(key)} is given ${count} times in the link; the last one (${echo(raw)}) was used.` });
     const spec = PARAMS[key];
     if (spec.kind === 'enum') {
       if ((spec.options as readonly string[]).includes(raw)) params[key] = raw;
       else
         issues.push({
           key,
-          message: `${label(key)}: "${raw}" is not one of ${spec.options.join(', ')}; using ${String(params[key])}.`,
+          message: `${label(key)}: "${echo(raw)}" is not one of ${spec.options.join(', ')}; using ${String(params[key])}.`,
         });
       continue;
     }
-    const num = raw.trim() === '' ? Number.NaN : Number(raw);
+    const num = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
     const coerced = coerceNumberParam(key as NumberParamKey, num);
     if (coerced === null) {
-      issues.push({ key, message: `${label(key)}: "${raw}" is not a number; using the default ${String(params[key])}.` });
+      issues.push({ key, message: `${label(key)}: "${echo(raw)}" is not a plain decimal number; using the default ${String(params[key])}.` });
     } else {
       if (coerced !== num) {
         issues.push({
           key,
-          message: `${label(key)}: ${raw} is outside ${spec.min}–${spec.max} (or off its step); using ${coerced}.`,
+          message: `${label(key)}: ${echo(raw)} is outside ${spec.min}–${spec.max} (or off its step); using ${coerced}.`,
         });
       }
       params[key] = coerced;
     }
+  }
+  // Unknown keys in one message, not one each: a pasted link can carry thousands.
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, 5).map((k) => `"${echo(k)}"`).join(', ');
+    const more = unknown.length > 5 ? ` and ${(unknown.length - 5).toLocaleString('en-US')} more` : '';
+    issues.push({ key: unknown[0], message: `${unknown.length === 1 ? 'Unknown setting' : `${unknown.length.toLocaleString('en-US')} unknown settings`} ${shown}${more} in the link ${unknown.length === 1 ? 'was' : 'were'} ignored.` });
   }
   return { params: params as Params, issues };
 }

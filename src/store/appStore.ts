@@ -162,6 +162,20 @@ export type AppStore = StoreApi<AppState>;
 
 let noticeSeq = 0;
 
+/** At most this many notices on screen: a flood of messages hides the one that matters. */
+export const MAX_NOTICES = 6;
+const MAX_NOTICE_CHARS = 400;
+
+/** Appends messages (a repeated one moves to the end instead of showing twice), keeps the newest MAX_NOTICES. */
+export function addNotices(list: readonly Notice[], texts: readonly string[], kind: Notice['kind'] = 'warning'): Notice[] {
+  let out = [...list];
+  for (const raw of texts) {
+    const text = raw.length > MAX_NOTICE_CHARS ? `${raw.slice(0, MAX_NOTICE_CHARS)}…` : raw;
+    out = [...out.filter((n) => n.text !== text), { id: ++noticeSeq, kind, text }];
+  }
+  return out.slice(-MAX_NOTICES);
+}
+
 export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: LinkIssue[] = [], timers: Timers = browserTimers): AppStore {
   return createStore<AppState>()((set, get) => {
     let cancelReplay: (() => void) | null = null;
@@ -169,8 +183,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       cancelReplay?.();
       cancelReplay = null;
     };
-    const warn = (text: string, kind: Notice['kind'] = 'warning') =>
-      set((s) => ({ notices: [...s.notices.filter((n) => n.text !== text), { id: ++noticeSeq, kind, text }] }));
+    const warn = (text: string, kind: Notice['kind'] = 'warning') => set((s) => ({ notices: addNotices(s.notices, [text], kind) }));
 
     return {
       params: { ...initial },
@@ -296,7 +309,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       resetAllParams() {
         set((s) => ({ params: { ...DEFAULT_PARAMS, backend: s.params.backend, calibrate: s.params.calibrate } }));
       },
-      notices: initialIssues.map((i) => ({ id: ++noticeSeq, kind: 'warning' as const, text: i.message })),
+      notices: addNotices([], initialIssues.map((i) => i.message)),
 
       setNumber(key, value) {
         const coerced = coerceNumberParam(key, value);
@@ -326,7 +339,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       replaceParams(params, issues = []) {
         set((s) => ({
           params: { ...params },
-          notices: [...s.notices, ...issues.map((i) => ({ id: ++noticeSeq, kind: 'warning' as const, text: i.message }))],
+          notices: addNotices(s.notices, issues.map((i) => i.message)),
         }));
       },
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS } from '../params/schema';
 import type { CurvePoint, RunSummary, SampleAnswer } from '../engine/protocol';
@@ -134,5 +135,36 @@ describe('recorded runs', () => {
     expect(store.getState().run.rows).toHaveLength(1);
     expect(timers.pending()).toBe(0);
     expect(sent).toEqual([]);
+  });
+
+  it('never throws on arbitrary input: 1,000 random JSON texts and 1,000 damaged copies of a good file', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.string()), (text) => {
+        const r = parseRecording(text);
+        expect(typeof r.ok).toBe('boolean');
+        if (!r.ok) expect(r.message.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 1000 },
+    );
+    const good = JSON.parse(JSON.stringify(recording())) as Record<string, unknown>;
+    const paths: string[][] = [];
+    const walk = (v: unknown, path: string[]) => {
+      if (path.length) paths.push(path);
+      if (v && typeof v === 'object' && path.length < 4) for (const [k, x] of Object.entries(v).slice(0, 12)) walk(x, [...path, k]);
+    };
+    walk(good, []);
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.double()), (path, value) => {
+        const copy = JSON.parse(JSON.stringify(good)) as Record<string, unknown>;
+        let at = copy as Record<string, unknown>;
+        for (const k of path.slice(0, -1)) at = at[k] as Record<string, unknown>;
+        at[path[path.length - 1]] = value;
+        const r = parseRecording(JSON.stringify(copy));
+        // Whatever comes back is a verdict: a recording that reads back the same, or a message.
+        if (r.ok) expect(parseRecording(JSON.stringify(r.recording))).toEqual(r);
+        else expect(r.message).toMatch(/^This (recorded run is damaged|JSON file is not a recorded run)/);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -134,7 +134,7 @@ describe('URL sync', () => {
     u.userEdits('#v=2&gamma=1.5&beta=oops');
     expect(store.getState().params.gamma).toBe(1.5);
     expect(store.getState().params.beta).toBe(DEFAULT_PARAMS.beta);
-    expect(store.getState().notices.map((n) => n.text).join()).toMatch(/"oops" is not a number/);
+    expect(store.getState().notices.map((n) => n.text).join()).toMatch(/"oops" is not a plain decimal number/);
   });
 });
 
@@ -420,5 +420,17 @@ describe('ε query selector (page-side y* from a probed direction)', () => {
     const v = selectEpsilonQuery(probe, 0.05, 'none', 'at-y');
     expect(v.degenerate).toBe(true);
     expect(v.rows.map((r) => r.yStar)).toEqual(v.rows.map((r) => expect.closeTo(r.y, 6)));
+  });
+});
+
+describe('notices', () => {
+  it('merge a repeated message, cut a long one, and keep only the newest few', async () => {
+    const { addNotices, MAX_NOTICES } = await import('./appStore');
+    let list = addNotices([], ['a', 'b', 'a']);
+    expect(list.map((n) => n.text)).toEqual(['b', 'a']);
+    list = addNotices(list, Array.from({ length: 20 }, (_, i) => `m${i}`));
+    expect(list).toHaveLength(MAX_NOTICES);
+    expect(list.at(-1)?.text).toBe('m19');
+    expect(addNotices([], ['x'.repeat(5000)])[0].text).toHaveLength(401);
   });
 });
