@@ -1,11 +1,42 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+/**
+ * The built page's Content-Security-Policy, as a <meta> tag (a static host may not let us set
+ * headers). Only the build gets it: the dev server injects inline scripts of its own. Each
+ * allowance beyond 'self' is there for one reason:
+ * - script-src 'wasm-unsafe-eval': compiling the WASM backend's module (no JavaScript eval is allowed);
+ * - img-src data: blob:: the favicon is a data: URL, and the drawing pad's preview is a canvas blob;
+ * - style-src 'unsafe-inline': React and recharts set style attributes on SVG and HTML elements;
+ * - worker-src 'self': the engine worker is a module file from this site.
+ * The worker's own requests (data sets, weights, wasm) are same-origin too: connect-src 'self'.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'content-security-policy',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  };
+}
 
 export default defineConfig({
   // Relative base: the built site works from any sub-path of any static host.
   base: './',
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {

@@ -5,6 +5,11 @@
  */
 import { z } from 'zod';
 
+// zod compiles object schemas with `new Function` when it can; the built page's Content-Security-
+// Policy forbids eval, and even zod's probe for it would be reported as a violation. Interpreted
+// parsing is fast enough for share links and recorded runs.
+z.config({ jitless: true });
+
 export interface NumberParamSpec {
   kind: 'number';
   /** Short, stable key used in share links. Never rename: old links would break. */
