@@ -44,3 +44,18 @@ test('a render crash shows a message and a reload button, not a blank page', asy
   // The settings came back with the link.
   await expect(lab.numberBox('β (beta)')).toHaveValue('0.6');
 });
+
+test('shipped weights that fail to load: the page says why the defender trains live, before it does, and Stop ends it', async ({ page }) => {
+  const lab = new LabPage(page);
+  await page.route('**/models/mtl-v2-mnist-defender-s1-e3/model.json', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await lab.open('#v=2&budget=150&eval=200');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  const note = page.getByTestId('phase-note');
+  await expect(note).toContainText('The shipped weights could not be loaded (models/mtl-v2-mnist-defender-s1-e3/model.json', { timeout: 30_000 });
+  await expect(note).toContainText('So the defender is trained here, live (1,887 steps; Stop cancels it).');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
+  // The 404 itself is the browser's console line for the injected fault; nothing else.
+  expect(lab.consoleErrors.filter((e) => !e.includes('404'))).toEqual([]);
+});

@@ -191,6 +191,7 @@ function RunStatus() {
   const status = useApp((s) => s.run.status);
   const paused = useApp((s) => s.run.paused);
   const phase = useApp((s) => s.run.phase);
+  const phaseNote = useApp((s) => s.run.phaseNote);
   const progress = useApp((s) => s.run.progress);
   const wallMs = useApp((s) => s.run.summary?.wallMs ?? null);
   const error = useApp((s) => s.run.error);
@@ -207,6 +208,13 @@ function RunStatus() {
             {paused && 'Paused: '}
             {phase ? PHASE_LABEL[phase] : 'Starting…'}
           </strong>
+        )}
+        {/* Why the defender is being trained live (its cached or shipped weights failed), said before the minutes of training. */}
+        {running && !replay && phaseNote && (
+          <span className="defender-note" data-testid="phase-note">
+            {' '}
+            {phaseNote}
+          </span>
         )}
         {replay && (
           <span className="replay-label" data-testid="replay-label">
@@ -238,6 +246,11 @@ function RunStatus() {
       {defender && (
         <p className="defender-line" data-testid="defender-line">
           Defender: {(defender.testAccuracy * 100).toFixed(1)}% test accuracy, {SOURCE_LABEL[defender.source]}.{' '}
+          {defender.notes.length > 0 && (
+            <span className="defender-note" data-testid="defender-notes">
+              {defender.notes.join(' ')}{' '}
+            </span>
+          )}
           {!running && !replay && <RetrainDefender />}
         </p>
       )}

@@ -9,11 +9,14 @@ import { createRng, shuffleInPlace } from '../math/random';
 import { buildModel } from '../models/registry';
 import { createOptimizer, trainStep } from '../models/training';
 import type { DefenderSource, ExperimentConfig } from './protocol';
+import { checkDefender } from './defenderCheck';
 
 /** Persistent storage for trained defenders (IndexedDB in the browser, memory in tests). */
 export interface ModelStore {
   load(key: string): Promise<tf.LayersModel | null>;
   save(key: string, model: tf.LayersModel): Promise<void>;
+  /** Drops a cached model that failed its check, so the next run does not meet it again. */
+  remove(key: string): Promise<void>;
 }
 
 export const DEFENDER_ARCH = 'defender';
@@ -34,10 +37,16 @@ export function defenderKey(config: Pick<ExperimentConfig, 'dataset' | 'seed' | 
 export interface DefenderResult {
   model: tf.LayersModel;
   source: DefenderSource;
+  /** What went wrong on the way (a cached model discarded, shipped weights that did not load), in words for the page. */
+  notes: string[];
 }
+
+const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export interface TrainHooks {
   onProgress(done: number, total: number): void;
+  /** Each note as it is made: the page must hear why the defender trains live before the minutes of training, not after. */
+  onNote?(text: string): void;
   /** Awaited between steps: yields to the event loop and throws if the run was cancelled. */
   checkpoint(): Promise<void>;
 }
@@ -99,16 +108,70 @@ export async function getDefender(
   retrain = false,
 ): Promise<DefenderResult> {
   const key = defenderKey(config);
+  const notes: string[] = [];
+  const note = (text: string) => {
+    notes.push(text);
+    hooks.onNote?.(text);
+  };
   if (!retrain) {
-    const cached = await store.load(key).catch(() => null);
-    if (cached) return { model: cached, source: 'cache' };
-    const fromSite = shipped ? await shipped(config).catch(() => null) : null;
-    if (fromSite) return { model: fromSite, source: 'shipped' };
+    let cached: tf.LayersModel | null = null;
+    try {
+      cached = await store.load(key);
+    } catch (e) {
+      note(`The defender cached in this browser could not be read (${why(e)}).`);
+    }
+    if (cached) {
+      const check = await checkDefender(cached, dataset);
+      if (check.ok) return { model: cached, source: 'cache', notes };
+      cached.dispose();
+      note(`The defender cached in this browser failed its check: ${check.reason}. It was discarded.`);
+      await store.remove(key).catch((e: unknown) => note(`It could not be removed from the cache (${why(e)}).`));
+    }
+    let fromSite: tf.LayersModel | null = null;
+    try {
+      fromSite = shipped ? await shipped(config) : null;
+    } catch (e) {
+      note(`The shipped weights could not be loaded (${why(e)}).`);
+    }
+    if (fromSite) {
+      const check = await checkDefender(fromSite, dataset);
+      if (check.ok) return { model: fromSite, source: 'shipped', notes };
+      fromSite.dispose();
+      note(`The shipped defender failed its check: ${check.reason}.`);
+    }
+    if (notes.length > 0) note(`So the defender is trained here, live (${defenderTrainingSteps(dataset, config.defenderEpochs).toLocaleString('en-US')} steps; Stop cancels it).`);
   }
   const model = await trainDefender(dataset, config, hooks);
-  // A full disk or private mode must not fail the run: the defender just is not cached.
-  await store.save(key, model).catch(() => undefined);
-  return { model, source: 'trained' };
+  // A full disk or private mode must not fail the run: the defender just is not cached, and the page says so.
+  await store.save(key, model).catch((e: unknown) => note(`The trained defender could not be cached (${why(e)}): it will be trained again next time.`));
+  return { model, source: 'trained', notes };
+}
+
+/**
+ * A defender that already exists (cached, else shipped), for the parts that never train one (the
+ * drawing pad, the ε explainer). Null when there is none yet; an error naming both sources when
+ * they exist but fail to load.
+ */
+export async function loadExistingDefender(
+  config: ExperimentConfig,
+  store: ModelStore,
+  shipped: ((config: ExperimentConfig) => Promise<tf.LayersModel | null>) | null,
+): Promise<tf.LayersModel | null> {
+  const errors: string[] = [];
+  try {
+    const cached = await store.load(defenderKey(config));
+    if (cached) return cached;
+  } catch (e) {
+    errors.push(`the cached one: ${why(e)}`);
+  }
+  try {
+    const fromSite = shipped ? await shipped(config) : null;
+    if (fromSite) return fromSite;
+  } catch (e) {
+    errors.push(`the shipped one: ${why(e)}`);
+  }
+  if (errors.length > 0) throw new Error(`No defender could be loaded (${errors.join('; ')})`);
+  return null;
 }
 
 /** IndexedDB through tfjs's own model storage (browser only). */
@@ -120,6 +183,9 @@ export const indexedDbStore: ModelStore = {
   },
   async save(key, model) {
     await model.save(`indexeddb://${key}`);
+  },
+  async remove(key) {
+    await tf.io.removeModel(`indexeddb://${key}`);
   },
 };
 
@@ -139,6 +205,9 @@ export function memoryStore(): ModelStore & { keys(): string[] } {
           return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
         }),
       );
+    },
+    async remove(key) {
+      saved.delete(key);
     },
   };
 }

@@ -204,8 +204,9 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
   try {
     // --- The defender -------------------------------------------------------------------
     phase('defender', 'Loading or training the defender');
-    const { model: defender, source } = await getDefender(dataset, config, ctx.store, ctx.shippedDefender, {
+    const { model: defender, source, notes: defenderNotes } = await getDefender(dataset, config, ctx.store, ctx.shippedDefender, {
       onProgress: (d, t) => progress('defender', d, t),
+      onNote: (text) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'defender', detail: text, note: true }),
       checkpoint,
     }, ctx.retrainDefender ?? false);
     own(defender);
@@ -220,7 +221,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     const defenderEvalProbs = await predictProbabilities(defender, xEval);
     const defenderPred = argmaxRows(defenderEvalProbs, k);
     const defenderAccuracy = fractionEqual(defenderPred, evalLabels);
-    ctx.emit({ type: 'defender', runId: ctx.runId, source, testAccuracy: defenderAccuracy, trainSteps: defenderTrainingSteps(dataset, config.defenderEpochs) });
+    ctx.emit({ type: 'defender', runId: ctx.runId, source, testAccuracy: defenderAccuracy, trainSteps: defenderTrainingSteps(dataset, config.defenderEpochs), notes: defenderNotes });
 
     // Honest users: the defender's accuracy as seen through the defense.
     const protectedN = config.defense === 'epsilon' ? Math.min(evalN, PROTECTED_EVAL_CAP_EPSILON) : evalN;

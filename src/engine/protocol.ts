@@ -231,10 +231,11 @@ export type EngineEvent =
       calibration: { how: 'forced' | 'only' | 'cached' | 'measured'; record: CalibrationRecord | null };
     }
   | { type: 'pong'; sentAt: number }
-  | { type: 'phase'; runId: number; phase: Phase; detail: string }
+  /** `note`: the detail is something the user should read (why the defender trains live), not a routine step. */
+  | { type: 'phase'; runId: number; phase: Phase; detail: string; note?: boolean }
   | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; etaMs: number | null }
   /** `trainSteps`: the steps a live training of this defender takes (what "Retrain it" will cost). */
-  | { type: 'defender'; runId: number; source: DefenderSource; testAccuracy: number; trainSteps: number }
+  | { type: 'defender'; runId: number; source: DefenderSource; testAccuracy: number; trainSteps: number; /** What went wrong getting it, in words (none: nothing did). */ notes: string[] }
   /** The engine took a pause or resume command (the run holds from its next checkpoint on). */
   | { type: 'paused'; runId: number; paused: boolean }
   | { type: 'point'; runId: number; point: CurvePoint }

@@ -8,14 +8,13 @@ import { loadDataset, type Dataset } from '../data/load';
 import type { DatasetId } from '../data/manifest';
 import { paramsSchema } from '../params/schema';
 import { chooseBackend, errorText } from './backend';
-import { indexedDbStore, memoryStore, type ModelStore } from './defenderProvider';
+import { indexedDbStore, loadExistingDefender, memoryStore, type ModelStore } from './defenderProvider';
 import { CancelledError, runExperiment, type LiveModels } from './experiment';
 import { assertNever, type BackendName, type Command, type EngineEvent, type ExperimentConfig } from './protocol';
 import { shippedDefenderLoader } from './shipped';
 import { benchLimits, benchModels } from './bench';
 import { probeQuery } from './probe';
 import { NoDefenderError, PadClassifier, snapshotThieves, testImage, type ThiefSnapshot } from './classify';
-import { defenderKey } from './defenderProvider';
 import { createYield } from './yieldNow';
 import { createGramCache } from './gramCache';
 import { throttleProgress } from './throttleProgress';
@@ -192,7 +191,7 @@ function padClassifier(): PadClassifier {
     const shipped = shippedDefenderLoader(assetsBaseUrl);
     // Never trains: the pad uses a defender that already exists (cache or shipped).
     pad = new PadClassifier(
-      async (config) => (await store.load(defenderKey(config)).catch(() => null)) ?? (await shipped(config).catch(() => null)),
+      (config) => loadExistingDefender(config, store, shipped),
     );
   }
   return pad;
@@ -308,9 +307,7 @@ async function handle(cmd: Command): Promise<void> {
       try {
         const data = await dataset(cmd.config.dataset as DatasetId, -1);
         // Never trains: the explainer uses a defender that already exists (cache or shipped).
-        const defender =
-          (await store.load(defenderKey(cmd.config)).catch(() => null)) ??
-          (await shippedDefenderLoader(assetsBaseUrl)(cmd.config).catch(() => null));
+        const defender = await loadExistingDefender(cmd.config, store, shippedDefenderLoader(assetsBaseUrl));
         if (!defender) {
           post({ type: 'error', probeId: cmd.probeId, phase: 'probe', message: 'No trained defender for these settings yet.', hint: 'Run the theft once: the defender is trained and cached, then this shows a real query.' });
           return;

@@ -50,8 +50,10 @@ export interface RunState {
   paused: boolean;
   phase: Phase | null;
   phaseDetail: string;
+  /** The latest note the engine asked the user to read in this phase (null: none). */
+  phaseNote: string | null;
   progress: { phase: Phase; done: number; total: number; etaMs: number | null } | null;
-  defender: { source: DefenderSource; testAccuracy: number; trainSteps: number } | null;
+  defender: { source: DefenderSource; testAccuracy: number; trainSteps: number; notes: string[] } | null;
   points: CurvePoint[];
   rows: CurveRow[];
   samples: SampleAnswer[];
@@ -79,6 +81,7 @@ export const IDLE_RUN: RunState = {
   paused: false,
   phase: null,
   phaseDetail: '',
+  phaseNote: null,
   progress: null,
   defender: null,
   points: [],
@@ -439,11 +442,12 @@ type RunEvent = Extract<EngineEvent, { type: 'phase' | 'progress' | 'defender' |
 export function reduceRun(run: RunState, event: RunEvent): RunState {
   switch (event.type) {
     case 'phase':
-      return { ...run, phase: event.phase, phaseDetail: event.detail, progress: null };
+      if (event.note) return { ...run, phaseNote: run.phaseNote ? `${run.phaseNote} ${event.detail}` : event.detail };
+      return { ...run, phase: event.phase, phaseDetail: event.detail, phaseNote: run.phase === event.phase ? run.phaseNote : null, progress: null };
     case 'progress':
       return { ...run, progress: { phase: event.phase, done: event.done, total: event.total, etaMs: event.etaMs } };
     case 'defender':
-      return { ...run, defender: { source: event.source, testAccuracy: event.testAccuracy, trainSteps: event.trainSteps } };
+      return { ...run, defender: { source: event.source, testAccuracy: event.testAccuracy, trainSteps: event.trainSteps, notes: event.notes } };
     case 'paused':
       return run.status === 'running' ? { ...run, paused: event.paused } : run;
     case 'point': {

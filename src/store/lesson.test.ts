@@ -14,7 +14,7 @@ function demo(id: string): RecordedRun {
 }
 
 function finished(r: RecordedRun): RunState {
-  return { ...IDLE_RUN, status: 'done', config: r.params, points: r.points, summary: r.summary, defender: r.defender };
+  return { ...IDLE_RUN, status: 'done', config: r.params, points: r.points, summary: r.summary, defender: { ...r.defender, notes: [] } };
 }
 
 const step = (title: string) => {

@@ -20,7 +20,7 @@ export type ReplaySpeed = keyof typeof REPLAY_SPEEDS;
 
 export function replayEvents(r: RecordedRun, runId: number): ReplayEvent[] {
   return [
-    { type: 'defender', runId, source: r.defender.source, testAccuracy: r.defender.testAccuracy, trainSteps: r.defender.trainSteps },
+    { type: 'defender', runId, source: r.defender.source, testAccuracy: r.defender.testAccuracy, trainSteps: r.defender.trainSteps, notes: [] },
     { type: 'samples', runId, samples: r.samples },
     ...r.points.map((point): ReplayEvent => ({ type: 'point', runId, point })),
     { type: 'done', runId, summary: r.summary },
