@@ -247,7 +247,8 @@ export type EngineEvent =
   | { type: 'memory'; requestId: number; numTensors: number; numBytes: number }
   | ({ type: 'probe' } & ProbeResult)
   | ({ type: 'classified' } & ClassifyResult)
-  | { type: 'error'; runId?: number; probeId?: number; classifyId?: number; phase: 'init' | 'run' | 'probe' | 'classify'; message: string; hint: string };
+  /** `cause: 'out-of-memory'`: the backend's memory ran out; WASM memory cannot shrink, so the page replaces the worker. */
+  | { type: 'error'; runId?: number; probeId?: number; classifyId?: number; phase: 'init' | 'run' | 'probe' | 'classify'; message: string; hint: string; cause?: 'out-of-memory' };
 
 /** Exhaustiveness helper for `switch` over the unions above. */
 export function assertNever(x: never): never {

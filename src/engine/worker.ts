@@ -156,15 +156,17 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
         post({ type: 'cancelled', runId, numTensors: tf.memory().numTensors });
       } else {
         const message = errorText(e);
-        const outOfMemory = /memory|allocat|OOM/i.test(message);
+        const outOfMemory = /memory|allocat|OOM|Aborted\(/i.test(message);
+        const onGpu = tf.getBackend() === 'webgl' || tf.getBackend() === 'webgpu';
         post({
           type: 'error',
           runId,
           phase: 'run',
           message,
+          ...(outOfMemory ? { cause: 'out-of-memory' as const } : {}),
           hint: outOfMemory
-            ? 'The device ran out of memory: lower the query budget or the test images per evaluation, or choose the WASM/CPU backend.'
-            : 'Reset the settings, or choose another backend; the details above say what failed.',
+            ? `It ran out of memory: lower the query budget or the test images per evaluation${onGpu ? ', or choose the WASM backend' : ''}. A fresh engine is started for the next run.`
+            : 'The details above say what failed; press Run again, or choose another backend in the Backend menu.',
         });
       }
     } finally {

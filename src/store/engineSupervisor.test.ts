@@ -143,4 +143,16 @@ describe('the engine supervisor', () => {
     expect(w.sent.map((c) => c.type)).toEqual(['init']);
     expect(w.terminated).toBe(false);
   });
+
+  it('after an out-of-memory the worker is replaced, the run keeps its error and its points', () => {
+    const { clock, store, workers, runId } = setup();
+    workers[0].emit({ type: 'error', runId, phase: 'run', message: 'memory access out of bounds', hint: 'lower the budget', cause: 'out-of-memory' });
+    clock.advance(1);
+    expect(workers).toHaveLength(2);
+    expect(workers[0].terminated).toBe(true);
+    const run = store.getState().run;
+    expect(run).toMatchObject({ status: 'error', error: { message: 'memory access out of bounds' } });
+    expect(run.rows).toHaveLength(2);
+    expect(store.getState().notices.at(-1)?.text).toBe('The engine ran out of memory; a fresh one was started.');
+  });
 });

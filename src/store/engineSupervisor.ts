@@ -60,6 +60,8 @@ export function runEngine(
     bridge = connectEngine(store, makeWorker(), assetsBaseUrl, calibration, {
       heard(event) {
         lastHeard = clock.now();
+        // After an out-of-memory the backend stays broken (WASM memory never shrinks): replace the worker once the error is shown.
+        if (event.type === 'error' && event.cause === 'out-of-memory') clock.setTimeout(() => restart('ran out of memory'), 0);
         if ((event.type === 'cancelled' || event.type === 'done' || event.type === 'error') && 'runId' in event) clearStopWatch();
       },
       crashed: (what) => restart(what),
