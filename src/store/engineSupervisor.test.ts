@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS } from '../params/schema';
-import type { Command, CurvePoint, EngineEvent } from '../engine/protocol';
+import type { CurvePoint, EngineEvent } from '../engine/protocol';
 import { createAppStore } from './appStore';
-import type { WorkerLike } from './engineBridge';
+import { FakeWorker } from './fakeWorker';
 import { HEARTBEAT_MS, runEngine, SILENCE_LIMIT_MS, STOP_LIMIT_MS, type SupervisorClock } from './engineSupervisor';
 
-class FakeWorker implements WorkerLike {
-  sent: Command[] = [];
-  terminated = false;
-  onmessage: ((e: MessageEvent<EngineEvent>) => void) | null = null;
-  onerror: ((e: ErrorEvent) => void) | null = null;
-  onmessageerror: ((e: MessageEvent) => void) | null = null;
-  postMessage(command: Command) {
-    this.sent.push(command);
-  }
-  terminate() {
-    this.terminated = true;
-  }
-  emit(event: EngineEvent) {
-    this.onmessage?.({ data: event } as MessageEvent<EngineEvent>);
-  }
-}
 
 /** Time moved by hand: timeouts and intervals fire as `advance` passes them. */
 function fakeClock(): SupervisorClock & { advance(ms: number): void } {

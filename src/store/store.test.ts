@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
-import { type WorkerLike } from './engineBridge';
+import { FakeWorker } from './fakeWorker';
 import { runEngine } from './engineSupervisor';
 import { answerBarsGeometry, formatDuration, padBarsGeometry, placeholderSampleStrip, selectEpsilonQuery, selectReverseSigmoidChart, selectSampleStrip, selectThiefChart } from './selectors';
 import { syncUrl, URL_WRITE_DELAY_MS, type UrlEnv } from './urlSync';
 import { DEFAULT_PARAMS } from '../params/schema';
-import type { Command, EngineEvent } from '../engine/protocol';
+import type { EngineEvent } from '../engine/protocol';
 
-/** A scripted stand-in for the engine worker: records commands, replays events on demand. */
-class FakeWorker implements WorkerLike {
-  sent: Command[] = [];
-  terminated = false;
-  onmessage: ((e: MessageEvent<EngineEvent>) => void) | null = null;
-  onerror: ((e: ErrorEvent) => void) | null = null;
-  postMessage(command: Command) {
-    this.sent.push(command);
-  }
-  terminate() {
-    this.terminated = true;
-  }
-  emit(event: EngineEvent) {
-    this.onmessage?.({ data: event } as MessageEvent<EngineEvent>);
-  }
-}
 
 const ready: EngineEvent = {
   type: 'ready',
