@@ -59,3 +59,32 @@ test('shipped weights that fail to load: the page says why the defender trains l
   // The 404 itself is the browser's console line for the injected fault; nothing else.
   expect(lab.consoleErrors.filter((e) => !e.includes('404'))).toEqual([]);
 });
+
+test('twenty quick starts run one experiment: the superseded ones are cancelled in the worker, not run to the end', async ({ page }) => {
+  test.setTimeout(120_000);
+  const lab = new LabPage(page);
+  await lab.open('#v=2&budget=150&eval=200');
+  await lab.waitForBackend();
+  const counts = await page.evaluate(async () => {
+    const lab = (window as unknown as {
+      __modelTheftLab: { store: { getState(): { startRun(): number | null } }; onEngineEvent(l: (e: { type: string; runId?: number }) => void): () => void };
+    }).__modelTheftLab;
+    const seen: { type: string; runId?: number }[] = [];
+    const off = lab.onEngineEvent((e) => seen.push(e));
+    let last = 0;
+    for (let i = 0; i < 20; i++) last = lab.store.getState().startRun() ?? last;
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => {
+      const check = () => (seen.some((e) => e.type === 'done' && e.runId === last) ? resolve() : setTimeout(check, 100));
+      check();
+    });
+    off();
+    return { ms: performance.now() - t0, done: seen.filter((e) => e.type === 'done').length, points: seen.filter((e) => e.type === 'point').length };
+  });
+  console.log(`20 quick starts: ${counts.done} run finished, ${counts.points} points streamed, ${Math.round(counts.ms)} ms until the last one was done`);
+  expect(counts.done).toBe(1);
+  // Budget 150 is one budget step: the superseded starts streamed none of theirs.
+  expect(counts.points).toBe(1);
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done');
+  expect(lab.consoleErrors).toEqual([]);
+});

@@ -91,11 +91,21 @@ function dataset(id: DatasetId, runId: number): Promise<Dataset> {
   return pending;
 }
 
+/** The newest start asked for: starts that were waiting for an older run to end give way to it. */
+let newestStart = 0;
+
 async function start(runId: number, rawConfig: unknown, retrainDefender: boolean): Promise<void> {
+  newestStart = Math.max(newestStart, runId);
   if (active) {
     active.cancelled = true;
     active.gate.wake();
     await active.finished;
+  }
+  // Twenty quick starts must run one experiment, not twenty in a row: a start that a newer one
+  // overtook while it waited ends here, said as cancelled, without touching the data or the models.
+  if (runId !== newestStart) {
+    post({ type: 'cancelled', runId, numTensors: tf.memory().numTensors });
+    return;
   }
   const parsed = paramsSchema.safeParse(rawConfig);
   if (!parsed.success) {
