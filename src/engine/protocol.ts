@@ -244,7 +244,8 @@ export type EngineEvent =
   | { type: 'cancelled'; runId: number; numTensors: number }
   | { type: 'bench'; runId: number; backend: BackendName; results: BenchResult[]; numTensorsBefore: number; numTensorsAfter: number }
   | { type: 'limits'; runId: number; backend: BackendName; throughput: ThroughputResult[]; matmul: MatmulResult; numTensorsBefore: number; numTensorsAfter: number }
-  | { type: 'memory'; requestId: number; numTensors: number; numBytes: number }
+  /** `wasmHeapBytes`: the WASM backend's linear memory (it grows and never shrinks); null on other backends. */
+  | { type: 'memory'; requestId: number; numTensors: number; numBytes: number; wasmHeapBytes: number | null }
   | ({ type: 'probe' } & ProbeResult)
   | ({ type: 'classified' } & ClassifyResult)
   /** `cause: 'out-of-memory'`: the backend's memory ran out; WASM memory cannot shrink, so the page replaces the worker. */

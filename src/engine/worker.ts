@@ -311,7 +311,9 @@ async function handle(cmd: Command): Promise<void> {
     case 'memory': {
       if (!(await initialised)) return;
       const { numTensors, numBytes } = tf.memory();
-      post({ type: 'memory', requestId: cmd.requestId, numTensors, numBytes });
+      // The WASM backend keeps its Emscripten module on `wasm`; its heap is what an out-of-memory exhausts.
+      const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength ?? null;
+      post({ type: 'memory', requestId: cmd.requestId, numTensors, numBytes, wasmHeapBytes: heap });
       return;
     }
     case 'probe': {
