@@ -27,10 +27,13 @@ export function EpsilonLesson() {
           type="button"
           disabled={!engineReady || status === 'running' || done}
           onClick={() =>
-            void store.getState().runRuns([
-              { key: naiveKey, config: naive },
-              { key: cleanKey, config: clean },
-            ])
+            store
+              .getState()
+              .runRuns([
+                { key: naiveKey, config: naive },
+                { key: cleanKey, config: clean },
+              ])
+              .catch((e: unknown) => store.getState().fail(e))
           }
         >
           {done ? 'Done' : status === 'running' ? 'Running…' : `Run both thieves (ε = ${base.epsilon}, ${base.budget.toLocaleString('en-US')} queries)`}

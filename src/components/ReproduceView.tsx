@@ -33,7 +33,8 @@ export function ReproduceView() {
   const { report, source } = selectDisplayedReport({ results, mode, committed }, engine);
 
   useEffect(() => {
-    void store.getState().loadCommitted(loadCommitted);
+    // loadCommitted records its own failure (committedError); anything else reaches the runner's error line.
+    store.getState().loadCommitted(loadCommitted).catch((e: unknown) => store.getState().fail(e));
   }, [store, loadCommitted]);
 
   return (
@@ -100,7 +101,7 @@ function ReproduceControls() {
           <option value="full">full (hours on a laptop CPU: the papers' budgets)</option>
         </select>
       </label>
-      <button type="button" className="primary" disabled={!engineReady || running} onClick={() => void store.getState().runAll()}>
+      <button type="button" className="primary" disabled={!engineReady || running} onClick={() => store.getState().runAll().catch((e: unknown) => store.getState().fail(e))}>
         Run all {plan.runs.length} runs
       </button>
       <button type="button" disabled={!running} onClick={() => store.getState().cancel()}>
@@ -138,7 +139,7 @@ function RunButton({ id }: { id: string }) {
   const n = reproductionPlan(mode).experiments.find((e) => e.id === id)?.runKeys.length ?? 0;
   if (n === 0) return <span className="hint">not part of the {mode} plan</span>;
   return (
-    <button type="button" disabled={!engineReady || status === 'running'} onClick={() => void store.getState().runExperiment(id)}>
+    <button type="button" disabled={!engineReady || status === 'running'} onClick={() => store.getState().runExperiment(id).catch((e: unknown) => store.getState().fail(e))}>
       Run this experiment here ({n} run{n === 1 ? '' : 's'}, {mode})
     </button>
   );

@@ -181,7 +181,7 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
       }
     } finally {
       if (active === run) active = null;
-      if (padPending && !active) void drainPad();
+      if (padPending && !active) drainPad().catch((e: unknown) => reportUncaught(e, null));
     }
   })();
   await run.finished;
@@ -211,7 +211,7 @@ function padClassifier(): PadClassifier {
 
 function requestClassify(cmd: ClassifyCommand): void {
   padPending = cmd;
-  if (!active) void drainPad();
+  if (!active) drainPad().catch((e: unknown) => reportUncaught(e, null));
   else if (active.gate.paused) active.gate.wake();
 }
 

@@ -396,6 +396,8 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
               return;
             }
             if (event.phase === 'init') set({ engine: { state: 'failed', message: event.message, hint: event.hint } });
+            // A failure tied to no run, with none running: a notice, so it neither marks a finished run failed nor goes unseen.
+            else if (event.runId === undefined && get().run.status !== 'running') warn(`${event.message} ${event.hint}`, 'error');
             else if (event.runId === undefined || event.runId === get().run.runId) {
               set((s) => ({ run: { ...s.run, status: 'error', paused: false, error: { message: event.message, hint: event.hint } } }));
             }

@@ -35,6 +35,8 @@ export interface ReproduceState {
   /** The runs of one experiment of the current mode's plan. */
   runExperiment(id: string): Promise<void>;
   cancel(): void;
+  /** Something the runner's callers could not do (a failure outside any run), shown as the runner's error. */
+  fail(err: unknown): void;
   loadCommitted(load: () => Promise<ReproductionReport>): Promise<void>;
 }
 
@@ -125,6 +127,10 @@ export function createReproduceStore(app: AppStore, now: () => number = () => Da
         if (!spec) return Promise.resolve();
         const keys = new Set(spec.runKeys);
         return get().runRuns(plan.runs.filter((r) => keys.has(r.key)));
+      },
+
+      fail(err) {
+        set({ status: 'error', current: null, error: err instanceof Error ? err.message : String(err) });
       },
 
       cancel() {

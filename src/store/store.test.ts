@@ -418,3 +418,12 @@ describe('notices', () => {
     expect(addNotices([], ['x'.repeat(5000)])[0].text).toHaveLength(401);
   });
 });
+
+describe('errors tied to no run', () => {
+  it('fail the running run, and become a notice when nothing runs', () => {
+    const store = createAppStore();
+    store.getState().applyEngineEvent({ type: 'error', phase: 'run', message: 'The engine failed: boom', hint: 'Press Run again.' });
+    expect(store.getState().run.status).toBe('idle');
+    expect(store.getState().notices.at(-1)).toMatchObject({ kind: 'error', text: 'The engine failed: boom Press Run again.' });
+  });
+});
