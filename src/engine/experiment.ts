@@ -225,7 +225,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
 
     // Honest users: the defender's accuracy as seen through the defense.
     const protectedN = config.defense === 'epsilon' ? Math.min(evalN, PROTECTED_EVAL_CAP_EPSILON) : evalN;
-    const honest = new Oracle(defender, config, k, ctx.gramCache ?? null);
+    const honest = new Oracle(defender, config, k, ctx.gramCache ?? null, checkpoint);
     const honestX = own(xEval.slice(0, protectedN));
     const honestAnswers = await honest.answer(honestX);
     const protectedPred = argmaxRows(honestAnswers.defended, k);
@@ -236,7 +236,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
 
     // --- The attack ---------------------------------------------------------------------
     phase('attack', `${config.attack} attack on thief ${config.substitute}`);
-    const oracle = new Oracle(defender, config, k, ctx.gramCache ?? null);
+    const oracle = new Oracle(defender, config, k, ctx.gramCache ?? null, checkpoint);
     const rng = createRng(config.seed);
     const { attacker } = defenderAttackerSplit(dataset.train);
     const pool = shuffleInPlace(Uint32Array.from(attacker), rng);
@@ -265,7 +265,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     if (config.attack === 'inversion') {
       const pairs = Math.min(pool.length, config.defense === 'epsilon' ? INVERSION_PAIRS_EPSILON : INVERSION_PAIRS);
       ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'attack', detail: `Training the inversion MLP on ${pairs} answer pairs` });
-      const knowledge = new Oracle(defender, config, k, ctx.gramCache ?? null);
+      const knowledge = new Oracle(defender, config, k, ctx.gramCache ?? null, checkpoint);
       const pairX = tf.tensor4d(imagesToFloat(dataset.train.images, pool.subarray(pool.length - pairs)), [pairs, h, w, c]);
       const pairAnswers = await knowledge.answer(pairX).finally(() => pairX.dispose());
       inversion = own(await trainInversionMlp(pairAnswers.defended, pairAnswers.original, k, { epochs: INVERSION_EPOCHS, seed: config.seed, checkpoint }));
@@ -387,12 +387,16 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
         }
       } else {
         const newX = queryImages(config, dataset, pool, previousBudget, fresh, batchRng);
-        const answers = await oracle.answer(newX);
-        if (previousBudget === 0) ctx.emit({ type: 'samples', runId: ctx.runId, samples: sampleStrip(newX, answers, pool, dataset, config, k) });
-        const shared = config.attack !== 'jacobian';
-        appendData(thieves.undefended, newX, toTargets(answers.original, config, k), shared ? undefined : false);
-        appendData(thieves.defended, shared ? thieves.undefended.x! : newX, await defendedTargets(answers.defended), shared);
-        newX.dispose();
+        // The ε oracle checks for Stop between its chunks: a stop there must not leave the queries behind.
+        try {
+          const answers = await oracle.answer(newX);
+          if (previousBudget === 0) ctx.emit({ type: 'samples', runId: ctx.runId, samples: sampleStrip(newX, answers, pool, dataset, config, k) });
+          const shared = config.attack !== 'jacobian';
+          appendData(thieves.undefended, newX, toTargets(answers.original, config, k), shared ? undefined : false);
+          appendData(thieves.defended, shared ? thieves.undefended.x! : newX, await defendedTargets(answers.defended), shared);
+        } finally {
+          newX.dispose();
+        }
       }
       await checkpoint();
 

@@ -4,7 +4,7 @@ import { reverseSigmoidBatch, sineNoise } from '../math/defenses';
 import { argmaxRows } from '../math/metrics';
 import { DEFAULT_PARAMS } from '../params/schema';
 import { epsilonCounterAttack } from '../models/counterAttack';
-import { Oracle } from './oracle';
+import { EPSILON_CHUNK, Oracle } from './oracle';
 import type { ExperimentConfig } from './protocol';
 
 // A tiny logits model on 4×4 images: the oracle logic, not the defender, is under test.
@@ -71,5 +71,35 @@ describe('Oracle: the defender behind an API', () => {
     // At y = F(x) the gradient is exactly zero: every input is degenerate and answered unperturbed.
     expect(stats.degenerate).toBe(6);
     out.defended.forEach((v, i) => expect(v).toBeCloseTo(out.original[i], 6));
+  });
+
+  it('ε answers in chunks, with the checkpoint between them, are bitwise the answers of one batch', async () => {
+    const model = tinyModel();
+    const n = 300;
+    const input = tf.tensor4d(Float32Array.from({ length: n * 16 }, (_, i) => ((i * 53) % 29) / 29), [n, 4, 4, 1]);
+    const before = tf.memory().numTensors;
+    let checkpoints = 0;
+    const config = { ...DEFAULT_PARAMS, defense: 'epsilon' as const, epsilon: 0.05, renorm: 'centering' as const };
+    const chunked = await new Oracle(model, config, 10, null, async () => void checkpoints++).answer(input);
+    const whole = await epsilonCounterAttack(model, input, { epsilon: 0.05, direction: 'onehot', renorm: 'centering' });
+    expect(EPSILON_CHUNK).toBeLessThan(n);
+    // 300 queries in chunks of 64: four of 64 and one of 44, with a checkpoint after each of the first four.
+    expect(EPSILON_CHUNK).toBe(64);
+    expect(checkpoints).toBe(4);
+    expect(Array.from(chunked.defended)).toEqual(Array.from(whole.defended));
+    expect(Array.from(chunked.original)).toEqual(Array.from(whole.original));
+    expect(Array.from(chunked.centeringRounds ?? [])).toEqual(Array.from(whole.centeringRounds ?? []));
+    expect(tf.memory().numTensors).toBe(before);
+    input.dispose();
+    model.dispose();
+  });
+
+  it('a stop at a checkpoint between ε chunks ends the answer there', async () => {
+    const model = tinyModel();
+    const input = tf.tensor4d(new Float32Array(300 * 16).fill(0.5), [300, 4, 4, 1]);
+    const config = { ...DEFAULT_PARAMS, defense: 'epsilon' as const };
+    await expect(new Oracle(model, config, 10, null, () => Promise.reject(new Error('stopped'))).answer(input)).rejects.toThrow('stopped');
+    input.dispose();
+    model.dispose();
   });
 });

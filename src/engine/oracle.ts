@@ -39,6 +39,14 @@ export interface OracleStats {
   centeringRoundsTotal: number;
 }
 
+/**
+ * ε answers are computed this many queries at a time, with the run's checkpoint between chunks:
+ * K gradients per query make a budget step's answers take seconds, and Stop must not wait for
+ * all of them. Each answer depends on its own query only, so chunking changes no number (a test
+ * checks the answers are bitwise the same).
+ */
+export const EPSILON_CHUNK = 64;
+
 export class Oracle {
   private readonly rng: Rng;
   private stats: OracleStats = { queries: 0, cost: emptyCost(), degenerate: 0, centeringUnconverged: 0, centeringRoundsTotal: 0 };
@@ -49,6 +57,8 @@ export class Oracle {
     readonly numClasses: number,
     /** ε only: a shared cache of the defender's per-image gradient Gram matrices (engine/gramCache.ts). */
     private readonly gramCache: GramCache | null = null,
+    /** Awaited between ε chunks: the run's checkpoint (it yields, and throws when the run is stopped). */
+    private readonly between: (() => Promise<void>) | null = null,
   ) {
     // The noise baselines draw from their own stream so they do not shift the attack's draws.
     this.rng = createRng(config.seed).fork();
@@ -65,18 +75,34 @@ export class Oracle {
     let defended: Float32Array;
     let centeringRounds: Int32Array | null = null;
     if (this.config.defense === 'epsilon') {
-      const r = await epsilonCounterAttack(this.defender, x, {
-        epsilon: this.config.epsilon,
-        direction: this.config.epsDirection,
-        renorm: this.config.renorm,
-        gramSource: this.gramCache ? (model, xs) => this.gramCache!.gram(model, defenderKey(this.config), xs) : undefined,
-      });
-      original = r.original;
-      defended = r.defended;
-      this.stats.degenerate += r.degenerate;
-      this.stats.centeringUnconverged += r.centeringUnconverged;
-      if (r.centeringRounds) for (const rounds of r.centeringRounds) this.stats.centeringRoundsTotal += rounds;
-      centeringRounds = r.centeringRounds;
+      const b = x.shape[0];
+      original = new Float32Array(b * k);
+      defended = new Float32Array(b * k);
+      const rounds = this.config.renorm === 'centering' ? new Int32Array(b) : null;
+      for (let start = 0; start < b; start += EPSILON_CHUNK) {
+        const size = Math.min(EPSILON_CHUNK, b - start);
+        const part = size === b ? x : x.slice(start, size);
+        try {
+          const r = await epsilonCounterAttack(this.defender, part, {
+            epsilon: this.config.epsilon,
+            direction: this.config.epsDirection,
+            renorm: this.config.renorm,
+            gramSource: this.gramCache ? (model, xs) => this.gramCache!.gram(model, defenderKey(this.config), xs) : undefined,
+          });
+          original.set(r.original, start * k);
+          defended.set(r.defended, start * k);
+          this.stats.degenerate += r.degenerate;
+          this.stats.centeringUnconverged += r.centeringUnconverged;
+          if (r.centeringRounds && rounds) {
+            rounds.set(r.centeringRounds, start);
+            for (const n of r.centeringRounds) this.stats.centeringRoundsTotal += n;
+          }
+        } finally {
+          if (part !== x) part.dispose();
+        }
+        if (start + size < b) await this.between?.();
+      }
+      centeringRounds = rounds;
     } else {
       original = await predictProbabilities(this.defender, x);
       defended = this.applyPointwise(original, k);
