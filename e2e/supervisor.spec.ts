@@ -88,3 +88,23 @@ test('twenty quick starts run one experiment: the superseded ones are cancelled 
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done');
   expect(lab.consoleErrors).toEqual([]);
 });
+
+test('shipped weights with a flipped byte are refused by their checksum, named, and the defender trains live', async ({ page }) => {
+  const lab = new LabPage(page);
+  await page.route('**/models/mtl-v2-mnist-defender-s1-e3/weights.bin', async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[1000] ^= 0x10;
+    await route.fulfill({ response, body });
+  });
+  await lab.open('#v=2&budget=150&eval=200');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  const note = page.getByTestId('phase-note');
+  await expect(note).toContainText('models/mtl-v2-mnist-defender-s1-e3/weights.bin: its SHA-256 is', { timeout: 30_000 });
+  await expect(note).toContainText('a damaged or replaced file');
+  await expect(note).toContainText('So the defender is trained here, live');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
+  expect(lab.consoleErrors).toEqual([]);
+});

@@ -9,6 +9,7 @@
  * writes public/models/<key>/model.json + weights, and records key, accuracy, backend and time in
  * public/models/manifest.json. The app loads an entry only when the run's cache key matches.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -34,6 +35,8 @@ export interface ShippedEntry {
   testImages: number;
   trainedOn: string;
   trainSeconds: number;
+  /** SHA-256 (hex) of each file, checked by the app before tfjs reads the bytes. */
+  sha256: Record<string, string>;
 }
 
 async function main() {
@@ -95,6 +98,7 @@ async function main() {
       testImages: pred.length,
       trainedOn: `tfjs ${tf.version.tfjs} ${tf.getBackend()} in Node ${process.version}`,
       trainSeconds: Math.round(trainSeconds),
+      sha256: Object.fromEntries(['model.json', 'weights.bin'].map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')])),
     };
     manifest.models = [...manifest.models.filter((m) => m.key !== key), entry].sort((a, b) => a.key.localeCompare(b.key));
     writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

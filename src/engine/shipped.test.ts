@@ -10,10 +10,11 @@ import { loadLayersModelFromDisk, useWasmBackendInNode } from '../models/testing
 import { predictProbabilities } from '../models/training';
 import { DEFAULT_PARAMS } from '../params/schema';
 import { defenderKey } from './defenderProvider';
+import { sha256Hex } from './shipped';
 
 const MODELS = resolve(import.meta.dirname, '../../public/models');
 const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as {
-  models: { key: string; path: string; dataset: DatasetId; testAccuracy: number; testImages: number }[];
+  models: { key: string; path: string; dataset: DatasetId; testAccuracy: number; testImages: number; sha256: Record<string, string> }[];
 };
 /** The issue's targets for the default defender. */
 const TARGET: Record<DatasetId, number> = { mnist: 0.985, 'fashion-mnist': 0.88 };
@@ -48,4 +49,16 @@ describe('shipped pretrained defenders', () => {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+
+  it('hashes with SHA-256 (the FIPS 180-2 example "abc"), and the manifest holds the hash of every shipped file', async () => {
+    expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    for (const entry of manifest.models) {
+      const dir = entry.path.slice(0, entry.path.lastIndexOf('/') + 1);
+      expect(Object.keys(entry.sha256).sort(), entry.key).toEqual(['model.json', 'weights.bin']);
+      for (const [file, hash] of Object.entries(entry.sha256)) {
+        const bytes = readFileSync(join(MODELS, dir, file));
+        expect(await sha256Hex(new Uint8Array(bytes)), `${dir}${file}`).toBe(hash);
+      }
+    }
+  });
 });
