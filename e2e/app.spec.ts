@@ -97,5 +97,13 @@ test('Run sits above the fold on a laptop, and a phone never scrolls sideways', 
   expect(box.y + box.height).toBeLessThanOrEqual(720);
   await page.setViewportSize({ width: 390, height: 844 });
   await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The classroom modes too: the lesson, presenter mode, the handout.
+  for (const hash of ['#lesson=3', '#present=1', '#view=handout']) {
+    await page.goto(`./${hash}`);
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Model Theft Lab' })).toBeVisible();
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(390);
+  }
   expect(lab.consoleErrors).toEqual([]);
 });
