@@ -226,8 +226,9 @@ function ExperimentCard({ experiment: e }: { experiment: ReportExperiment }) {
             {e.charts.curve && (
               <>
                 <p className="chart-title">
-                  {e.id === 'rs-defense-aware' || e.id === 'rs-queries-needed' ? 'ArgmaxSample thieves' : 'Sample thieves'} against queries ({e.dataset}, seed {e.seeds[0] ?? 1}): blue on honest answers, orange on
-                  reverse-sigmoid answers
+                  {/* The report names its run; a report made before captions existed gets the old wording. */}
+                  {e.charts.curve.caption ??
+                    `${e.id === 'rs-defense-aware' || e.id === 'rs-queries-needed' ? 'ArgmaxSample thieves' : 'Sample thieves'} against queries (${e.dataset}, seed ${e.seeds[0] ?? 1}): blue on honest answers, orange on reverse-sigmoid answers`}
                 </p>
                 <SubstituteAccuracyChart data={selectReportCurve(e.charts.curve)} />
               </>

@@ -67,7 +67,8 @@ export interface ArchitectureBar {
 
 export interface ReportCharts {
   /** A run's learning curve, in the same rows as the lab's live chart. */
-  curve?: { rows: CurveRow[]; budget: number; defenderAccuracy: number };
+  /** `caption`: which run the curve is, in words (older reports have none). */
+  curve?: { rows: CurveRow[]; budget: number; defenderAccuracy: number; caption?: string };
   tradeoff?: { budget: number; points: TradeoffPoint[] };
   architectures?: ArchitectureBar[];
   /** The reverse-sigmoid grid search over β × γ. */

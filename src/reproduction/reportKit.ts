@@ -4,6 +4,7 @@
  * run's learning curve as a chart, and the reverse sigmoid's main runs that several tables read.
  */
 import type { MeanStd } from '../math/stats';
+import { PARAMS, type Params } from '../params/schema';
 import type { CurvePoint } from '../engine/protocol';
 import { rsConfig } from './configs';
 import type { ReportContext } from './experiment';
@@ -36,9 +37,18 @@ export function rsMainRuns(ctx: ReportContext, dataset: 'mnist' | 'fashion-mnist
     .filter((r): r is RunRecord => r !== null);
 }
 
+/** Which run a curve is: the thief, the attack and how the thief trained, the data set, the seed, the defense. */
+export function curveCaption(c: Params): string {
+  const training = c.thiefProtocol === 'fresh' ? `; a fresh thief per budget, ${c.thiefSteps.toLocaleString('en-US')} steps` : '';
+  const attack = PARAMS.attack.optionLabels[c.attack].split(' (')[0];
+  const defense = PARAMS.defense.optionLabels[c.defense].split(' (')[0].toLowerCase();
+  return `Thief ${c.substitute} (${attack}${training}) against queries (${c.dataset}, seed ${c.seed}): blue on honest answers, orange on ${defense} answers`;
+}
+
 export function curveChart(r: RunRecord | undefined): ReportCharts['curve'] {
   return r
     ? {
+        caption: curveCaption(r.config),
         budget: r.config.budget,
         defenderAccuracy: r.summary.defenderAccuracy,
         rows: r.points.map((p) => ({
