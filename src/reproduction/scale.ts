@@ -39,6 +39,8 @@ export interface ReproductionScale {
   protocolSteps: number[];
   /** The budgets the protocol table reads off each run's curve. */
   protocolBudgets: number[];
+  /** Other thieves run with continued training beside thief I in the protocol table (the paper's AllConv). */
+  protocolThieves: Params['substitute'][];
   /** The output-modes grid (experiment eps-output-modes). */
   modesEpsilons: number[];
   modesAttacks: AttackChoice[];
@@ -71,6 +73,7 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
     epsTrained: { epochs: 10, runs: [{ arch: 'I', seeds: [1] }] },
     protocolSteps: [1000],
     protocolBudgets: [150, 1200],
+    protocolThieves: [],
     modesEpsilons: [0.003, 0.1],
     modesAttacks: ['sample'],
     modesBudget: 300,
@@ -106,6 +109,7 @@ export const SCALES: Record<ReproductionMode, ReproductionScale> = {
     },
     protocolSteps: [1000, 4000, 16000],
     protocolBudgets: [150, 1200, 19200],
+    protocolThieves: ['allconv'],
     modesEpsilons: [0.003, 0.01, 0.03, 0.1],
     modesAttacks: ['sample', 'jacobian'],
     modesBudget: 1200,

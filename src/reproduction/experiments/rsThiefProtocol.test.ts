@@ -55,4 +55,17 @@ describe('rs-thief-protocol', () => {
     expect(e.checks).toHaveLength(0);
     expect(e.table.find((r) => r.label === 'stealing drop: fresh thief, N = 1,000, 150 queries')?.ours).toBeNull();
   });
+
+  it('in the full plan, runs the paper\'s AllConv thief beside thief I and checks its drop on its own', () => {
+    const full = SCALES.full;
+    const fullPlan = reproductionPlan('full');
+    const allconvConfig = rsConfig(full, full.rsSeeds[0], { substitute: 'allconv' });
+    expect(fullPlan.experiments.find((e) => e.id === 'rs-thief-protocol')!.runKeys).toContain(runKey(allconvConfig));
+    // Only 150 and 1,200 of the full plan's budgets are on these four-point curves; 19,200 is not, so no check is made from them.
+    const thiefI = run(rsConfig(full, full.rsSeeds[0]), [0.5, 0.7, 0.8, 0.9], [0.1, 0.2, 0.3, 0.4]);
+    const allconv = run(allconvConfig, [0.5, 0.7, 0.8, 0.9], [0.4, 0.6, 0.7, 0.8]);
+    const e = buildReport(fullPlan, { [thiefI.key]: thiefI, [allconv.key]: allconv }, { ...META, mode: 'full' }).experiments.find((x) => x.id === 'rs-thief-protocol')!;
+    expect(e.table.find((r) => r.label === 'stealing drop: continued training, thief AllConv, 1,200 queries')?.ours).toBe(0.1);
+    expect(e.table.find((r) => r.label === 'stealing drop: continued training, 1,200 queries')?.ours).toBe(0.5);
+  });
 });

@@ -32,7 +32,11 @@ export const rsThiefProtocol: Experiment<'rs-thief-protocol'> = {
   ids: ['rs-thief-protocol'],
 
   plan(scale, add) {
-    const runKeys = [add(rsConfig(scale, scale.rsSeeds[0])), ...scale.protocolSteps.map((n) => add(protocolConfig(scale, n)))];
+    const runKeys = [
+      add(rsConfig(scale, scale.rsSeeds[0])),
+      ...scale.protocolSteps.map((n) => add(protocolConfig(scale, n))),
+      ...scale.protocolThieves.map((substitute) => add(rsConfig(scale, scale.rsSeeds[0], { substitute }))),
+    ];
     return [
       {
         id: 'rs-thief-protocol',
@@ -44,7 +48,8 @@ export const rsThiefProtocol: Experiment<'rs-thief-protocol'> = {
         setting:
           `Sample attack, thief I, ${budgetNote(scale.rsBudget)}, the lab's default reverse sigmoid, seed ${scale.rsSeeds[0]}. ` +
           `Continued training (the lab's thief: 3 epochs per budget step, weights kept) beside a fresh thief per budget trained N ∈ {${scale.protocolSteps.map((n) => n.toLocaleString('en-US')).join(', ')}} steps (Adam, batches of 64); ` +
-          `the drop S(M) − S(M, RS) read at ${scale.protocolBudgets.map((b) => b.toLocaleString('en-US')).join(', ')} queries.`,
+          `the drop S(M) − S(M, RS) read at ${scale.protocolBudgets.map((b) => b.toLocaleString('en-US')).join(', ')} queries.` +
+          (scale.protocolThieves.length ? ` Also the paper's thief architecture with continued training: ${scale.protocolThieves.map((t) => (t === 'allconv' ? 'AllConv' : t)).join(', ')}.` : ''),
       },
     ];
   },
@@ -54,6 +59,11 @@ export const rsThiefProtocol: Experiment<'rs-thief-protocol'> = {
     const protocols: { protocol: string; steps: number | null; rec: RunRecord | null }[] = [
       { protocol: 'continued training', steps: null, rec: get(rsConfig(scale, scale.rsSeeds[0])) },
       ...scale.protocolSteps.map((n) => ({ protocol: `fresh thief, N = ${n.toLocaleString('en-US')}`, steps: n, rec: get(protocolConfig(scale, n)) })),
+      ...scale.protocolThieves.map((substitute) => ({
+        protocol: `continued training, thief ${substitute === 'allconv' ? 'AllConv' : substitute}`,
+        steps: null,
+        rec: get(rsConfig(scale, scale.rsSeeds[0], { substitute })),
+      })),
     ];
     const cells: ProtocolCell[] = [];
     const table: TableRow[] = [];
@@ -76,12 +86,20 @@ export const rsThiefProtocol: Experiment<'rs-thief-protocol'> = {
     const largest = Math.max(...scale.protocolBudgets);
     const atLargest = cells.filter((c) => c.budget === largest);
     const fresh = atLargest.filter((c) => c.steps !== null);
-    const continued = atLargest.find((c) => c.steps === null);
+    const continued = atLargest.find((c) => c.protocol === 'continued training');
+    const otherThieves = atLargest.filter((c) => c.steps === null && c.protocol !== 'continued training');
     if (fresh.length && continued) {
       checks.push({
         claim: `Under the paper's protocol (a fresh thief per budget) the reverse sigmoid drops the stolen agreement by ≥ ${STEALING_DROP_RULE} at ${largest.toLocaleString('en-US')} queries, as it does for the lab's thief`,
         holds: fresh.every((c) => c.drop >= STEALING_DROP_RULE),
         detail: `continued training: drop ${fmt(continued.drop)}; ${fresh.map((c) => `N = ${c.steps!.toLocaleString('en-US')}: ${fmt(c.undefended)} → ${fmt(c.defended)} (drop ${fmt(c.drop)})`).join('; ')}`,
+      });
+    }
+    if (otherThieves.length) {
+      checks.push({
+        claim: `With the paper's thief architecture the reverse sigmoid drops the stolen agreement by ≥ ${STEALING_DROP_RULE} at ${largest.toLocaleString('en-US')} queries, as it does for thief I`,
+        holds: otherThieves.every((c) => c.drop >= STEALING_DROP_RULE),
+        detail: otherThieves.map((c) => `${c.protocol}: ${fmt(c.undefended)} → ${fmt(c.defended)} (drop ${fmt(c.drop)})`).join('; '),
       });
     }
     const longest = protocols.filter((p) => p.rec && p.steps !== null).at(-1);
