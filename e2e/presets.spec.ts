@@ -78,3 +78,25 @@ test('a saved run opens again to the same chart; a damaged file and a missing de
   await expect(lab.numberBox('β (beta)')).toHaveValue('0.8');
   expect(lab.consoleErrors.filter((e) => !e.includes('404'))).toEqual([]);
 });
+
+test('a preset is in the link: the link replays it on opening, and stops naming it once a setting moves', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByRole('combobox', { name: 'Preset' }).selectOption({ label: 'Too weak (β = 0.8)' });
+  await expect(page).toHaveURL(/demo=weak/);
+  const link = page.url();
+  // Someone opens the shared link: the replay plays by itself.
+  const other = await page.context().newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('replay-label')).toContainText('Replay of a run recorded on WASM');
+  await expect(other.getByRole('combobox', { name: 'Preset' })).toHaveValue('weak');
+  await expect(other.getByRole('spinbutton', { name: 'β (beta) value' })).toHaveValue('0.8');
+  await other.close();
+  // Moving β makes it another run: the link no longer names the preset, the stale note names the preset's settings.
+  await lab.numberBox('β (beta)').fill('0.6');
+  await lab.numberBox('β (beta)').press('Enter');
+  await expect(page).not.toHaveURL(/demo=/);
+  await expect(page.getByRole('combobox', { name: 'Preset' })).toHaveValue('');
+  await expect(page.getByTestId('stale-note')).toContainText('β = 0.8');
+  expect(lab.consoleErrors).toEqual([]);
+});

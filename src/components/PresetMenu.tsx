@@ -1,34 +1,58 @@
-import { useState } from 'react';
+import { useContext, useEffect, useRef, useState } from 'react';
+import { parseHash } from '../params/codec';
 import { PRESETS, presetById } from '../params/presets';
+import { changedRunSettings } from '../params/runSettings';
+import type { DemoChoice } from '../params/schema';
 import { REPLAY_SPEEDS, type ReplaySpeed } from '../store/replay';
-import { useApp } from './storeContext';
+import { StoreContext, useApp } from './storeContext';
 import { usePresetPlayer } from './usePresetPlayer';
 
 /**
  * The lab's presets: choosing one sets every control to its share link and plays its recorded
- * replay at once (no training); "Run it live" then trains the same run in this browser.
+ * replay at once (no training); "Run it live" then trains the same run in this browser. The
+ * chosen preset is in the link (`demo=works`), so a shared link opens on the same replay; once
+ * a setting moves away from the preset's, the link stops naming it.
  */
 export function PresetMenu() {
-  const [chosen, setChosen] = useState('');
+  const store = useContext(StoreContext);
   const [speed, setSpeed] = useState<ReplaySpeed>('fast');
   const { load, play } = usePresetPlayer();
+  const demo = useApp((s) => s.params.demo);
+  const params = useApp((s) => s.params);
   const setNumber = useApp((s) => s.setNumber);
+  const setEnum = useApp((s) => s.setEnum);
   const startRun = useApp((s) => s.startRun);
   const engineReady = useApp((s) => s.engine.state === 'ready');
   const liveRunning = useApp((s) => s.run.status === 'running' && !s.run.replay);
-  const preset = presetById(chosen);
+  const preset = presetById(demo);
+  const opened = useRef(false);
 
   const choose = (id: string) => {
-    setChosen(id);
     const p = presetById(id);
     if (p) play(p, speed);
+    setEnum('demo', (p ? p.id : 'none') as DemoChoice);
   };
+
+  // A link that names a preset replays it when the page opens.
+  useEffect(() => {
+    if (opened.current) return;
+    opened.current = true;
+    const p = presetById(store?.getState().params.demo ?? 'none');
+    if (p) play(p, 'fast');
+  }, [store, play]);
+
+  // Settings moved away from the preset's: the link no longer names it (read from the store, not this render).
+  useEffect(() => {
+    const now = store?.getState().params;
+    const p = now && presetById(now.demo);
+    if (p && changedRunSettings(parseHash(p.link).params, now).length > 0) setEnum('demo', 'none');
+  }, [params, store, setEnum]);
 
   return (
     <div className="preset-bar" data-testid="preset-bar">
       <div className="preset-pick">
         <label htmlFor="preset-menu">Preset</label>
-        <select id="preset-menu" value={chosen} onChange={(e) => choose(e.target.value)} disabled={liveRunning} aria-describedby="preset-look">
+        <select id="preset-menu" value={preset ? preset.id : ''} onChange={(e) => choose(e.target.value)} disabled={liveRunning} aria-describedby="preset-look">
           <option value="">Choose a lesson moment…</option>
           {PRESETS.map((p) => (
             <option key={p.id} value={p.id}>

@@ -3,8 +3,12 @@
  * recorded replay in public/demos/<id>.json, made by the real engine (`npm run demos`), so
  * choosing one draws its curves at once and "Run it live" trains the same thing here.
  */
+/** The presets' ids, in menu order: also the values of the `demo` link setting, which replays one. */
+export const PRESET_IDS = ['steal', 'works', 'weak', 'strong', 'queries', 'argmax', 'eps-paper', 'eps-clean', 'aware'] as const;
+export type PresetId = (typeof PRESET_IDS)[number];
+
 export interface Preset {
-  id: string;
+  id: PresetId;
   title: string;
   /** The settings, as a share link (read with the link codec, like any pasted link). */
   link: string;
@@ -89,6 +93,7 @@ export const PRESETS: readonly Preset[] = [
 ];
 
 export function presetById(id: string): Preset | undefined {
+  // Menu values and link values are strings: anything else is simply no preset.
   return PRESETS.find((p) => p.id === id);
 }
 

@@ -4,6 +4,7 @@
  * codec all read this table, so a range is declared exactly once.
  */
 import { z } from 'zod';
+import { PRESETS, PRESET_IDS } from './presets';
 
 // zod compiles object schemas with `new Function` when it can; the built page's Content-Security-
 // Policy forbids eval, and even zod's probe for it would be reported as a violation. Interpreted
@@ -71,6 +72,10 @@ export type ThemeChoice = (typeof THEMES)[number];
 export const VIEWS = ['lab', 'reproduce', 'handout'] as const;
 export type ViewChoice = (typeof VIEWS)[number];
 
+/** `demo=<preset>` in a link replays that preset's recorded run when the page opens. */
+export const DEMOS = ['none', ...PRESET_IDS] as const;
+export type DemoChoice = (typeof DEMOS)[number];
+
 export const EPS_DIRECTIONS = ['onehot', 'at-y'] as const;
 export type EpsDirectionChoice = (typeof EPS_DIRECTIONS)[number];
 
@@ -117,6 +122,15 @@ export const PARAMS = {
     default: 'lab',
     help: "The lab (run one theft), the reproduction of the papers' tables with our numbers beside theirs, or the printable lesson handout.",
   } satisfies EnumParamSpec<ViewChoice>,
+  demo: {
+    kind: 'enum',
+    urlKey: 'demo',
+    word: 'Replayed preset',
+    options: DEMOS,
+    optionLabels: Object.fromEntries([['none', 'None'], ...PRESETS.map((p) => [p.id, p.title])]) as Record<DemoChoice, string>,
+    default: 'none',
+    help: 'A preset whose recorded run the page replays when it opens (a shared demo link).',
+  } satisfies EnumParamSpec<DemoChoice>,
   substitute: {
     kind: 'enum',
     urlKey: 'sub',
@@ -465,6 +479,8 @@ export const paramsSchema = z.object({
   calibrate: z.enum(CALIBRATE),
   theme: z.enum(THEMES),
   view: z.enum(VIEWS),
+  // Optional on input, like the page settings below: runs saved before it existed are still read.
+  demo: z.enum(DEMOS).default('none'),
   substitute: z.enum(SUBSTITUTES),
   attack: z.enum(ATTACKS),
   defense: z.enum(DEFENSES),

@@ -6,7 +6,8 @@
  * field, so a damaged file is answered with what is wrong, never drawn as if it were fine.
  */
 import { z } from 'zod';
-import { paramsSchema, type Params } from '../params/schema';
+import { DEFAULT_PARAMS, paramsSchema, type Params } from '../params/schema';
+import { withPresentationOf } from '../params/runSettings';
 import { toHash } from '../params/codec';
 import type { BackendName, CurvePoint, DefenderSource, RunSummary, SampleAnswer } from '../engine/protocol';
 
@@ -95,6 +96,8 @@ export interface RecordingInput {
 }
 
 export function makeRecording(input: RecordingInput): RecordedRun {
+  // What made the run, not how the page looked: theme, view, lesson step and replayed preset stay out.
+  const params = withPresentationOf(input.params, DEFAULT_PARAMS);
   return {
     format: RECORDING_FORMAT,
     version: RECORDING_VERSION,
@@ -102,8 +105,8 @@ export function makeRecording(input: RecordingInput): RecordedRun {
     recordedAt: input.now.toISOString(),
     recordedIn: input.recordedIn,
     backend: input.backend,
-    link: toHash(input.params) || '#',
-    params: { ...input.params },
+    link: toHash(params) || '#',
+    params,
     defender: { ...input.defender },
     points: input.points,
     samples: input.samples,
