@@ -108,3 +108,25 @@ test('shipped weights with a flipped byte are refused by their checksum, named, 
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'cancelled', { timeout: 10_000 });
   expect(lab.consoleErrors).toEqual([]);
 });
+
+test('Stop during a slow data download ends the run at once, without replacing the engine', async ({ page }) => {
+  const lab = new LabPage(page);
+  await page.route('**/data/**/*.u8', async (route) => {
+    await new Promise((r) => setTimeout(r, 8000));
+    await route.continue().catch(() => undefined);
+  });
+  await lab.open('#v=2&budget=150&eval=200');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  const status = page.getByTestId('run-status');
+  await expect(status).toContainText('Loading the data set', { timeout: 10_000 });
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(status).toHaveAttribute('data-status', 'cancelled', { timeout: 5_000 });
+  const ms = Date.now() - t0;
+  console.log(`Stop during the download: stopped after ${ms} ms`);
+  expect(ms).toBeLessThan(1500);
+  await expect(page.getByTestId('notices')).toHaveCount(0);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  expect(lab.consoleErrors).toEqual([]);
+});

@@ -43,6 +43,29 @@ interface ActiveRun {
   /** Pause/resume: the run holds at its next checkpoint (between training steps). */
   gate: PauseGate;
   finished: Promise<void>;
+  /** Resolves when Stop (or a newer start) arrives: what the run waits on that is not a step (a download) races it. */
+  stopped: Promise<void>;
+  stop(): void;
+}
+
+function newActiveRun(runId: number): ActiveRun {
+  let resolveStop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    resolveStop = resolve;
+  });
+  const run: ActiveRun = {
+    runId,
+    cancelled: false,
+    gate: createPauseGate(),
+    finished: Promise.resolve(),
+    stopped,
+    stop() {
+      run.cancelled = true;
+      run.gate.wake();
+      resolveStop();
+    },
+  };
+  return run;
 }
 let active: ActiveRun | null = null;
 
@@ -97,8 +120,7 @@ let newestStart = 0;
 async function start(runId: number, rawConfig: unknown, retrainDefender: boolean): Promise<void> {
   newestStart = Math.max(newestStart, runId);
   if (active) {
-    active.cancelled = true;
-    active.gate.wake();
+    active.stop();
     await active.finished;
   }
   // Twenty quick starts must run one experiment, not twenty in a row: a start that a newer one
@@ -113,7 +135,7 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
     return;
   }
   const config: ExperimentConfig = parsed.data;
-  const run: ActiveRun = { runId, cancelled: false, gate: createPauseGate(), finished: Promise.resolve() };
+  const run = newActiveRun(runId);
   active = run;
   run.finished = (async () => {
     const backend = await initialised;
@@ -122,8 +144,9 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
       return;
     }
     try {
-      const data = await dataset(config.dataset as DatasetId, runId);
-      if (run.cancelled) throw new CancelledError();
+      // Stop during a download ends the run at once; the download goes on and is kept for the next run.
+      const data = await Promise.race([dataset(config.dataset as DatasetId, runId), run.stopped.then(() => null)]);
+      if (run.cancelled || !data) throw new CancelledError();
       // The drawing pad: finish its answer in flight and drop the last run's thieves (and a
       // defender about to be retrained) before the run reads its starting tensor count.
       await drainPad();
@@ -271,10 +294,7 @@ async function handle(cmd: Command): Promise<void> {
       await start(cmd.runId, cmd.config, cmd.retrainDefender ?? false);
       return;
     case 'stop':
-      if (active && active.runId === cmd.runId) {
-        active.cancelled = true;
-        active.gate.wake();
-      }
+      if (active && active.runId === cmd.runId) active.stop();
       return;
     case 'pause':
     case 'resume': {
