@@ -79,11 +79,26 @@ export function connectEngine(
 ): EngineBridge {
   worker.onmessage = (e) => {
     const event = e.data;
+    // A message that is not one of the protocol's events is a broken engine, not a page error.
+    if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string') {
+      const what = `sent a message that is not an engine event (${JSON.stringify(event)?.slice(0, 60) ?? String(event)})`;
+      if (hooks) hooks.crashed(what);
+      else store.getState().applyEngineEvent({ type: 'error', phase: 'run', message: `The engine ${what}.`, hint: 'Reload the page.' });
+      return;
+    }
     hooks?.heard(event);
     if (event.type === 'ready' && event.calibration.how === 'measured' && event.calibration.record) {
       calibration.save(event.calibration.record);
     }
-    store.getState().applyEngineEvent(event);
+    try {
+      store.getState().applyEngineEvent(event);
+    } catch (err) {
+      // An event of an unknown type (or one the store cannot fold in): the engine and the page disagree.
+      const what = `sent an event the page could not use (${err instanceof Error ? err.message.slice(0, 80) : String(err)})`;
+      if (hooks) hooks.crashed(what);
+      else throw err;
+      return;
+    }
     for (const listener of rawListeners) listener(e.data);
   };
   worker.onmessageerror = () => hooks?.crashed('sent a message the page could not read');

@@ -139,4 +139,14 @@ describe('the engine supervisor', () => {
     expect(run.rows).toHaveLength(2);
     expect(store.getState().notices.at(-1)?.text).toBe('The engine ran out of memory; a fresh one was started.');
   });
+
+  it('a message that is not an engine event replaces the worker instead of throwing in the page', () => {
+    const { store, workers } = setup();
+    expect(() => workers[0].onmessage?.({ data: 42 } as unknown as MessageEvent<EngineEvent>)).not.toThrow();
+    expect(workers).toHaveLength(2);
+    expect(store.getState().run.error?.message).toMatch(/^The engine sent a message that is not an engine event \(42\)/);
+    expect(() => workers[1].emit({ type: 'nonsense' } as unknown as EngineEvent)).not.toThrow();
+    expect(workers).toHaveLength(3);
+    expect(store.getState().notices.at(-1)?.text).toMatch(/could not use \(unhandled engine event/);
+  });
 });
