@@ -15,6 +15,8 @@ test('idle page at projector size (1280×720), light and dark', async ({ page })
   await lab.open('#v=1&beta=1&gamma=2');
   await lab.waitForBackend();
   await expect(page.locator('.ambiguous-band').first()).toBeVisible();
+  // The explainer sits below the experiment: bring its curves on screen.
+  await page.getByTestId('reverse-sigmoid-chart').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await page.screenshot({ path: 'docs/screenshot-dark.png' });
 });
 
