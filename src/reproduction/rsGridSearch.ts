@@ -5,21 +5,13 @@
  * are trained; the paper's rule then picks, among those only, the highest cosine with a stealing
  * drop ≥ 0.20 (else the largest drop). A cell that breaks honest users can never be chosen.
  */
+import type { AnalyticCell } from '../math/defenseGrid';
 import type { RunSummary } from '../engine/protocol';
 import analyticJson from './rsGridAnalytic.json';
 import { RS_GRID_MIN_TOP_UNCHANGED, type GridHeatmapData } from './rsGridCells';
 
-export interface AnalyticCellRecord {
-  beta: number;
-  gamma: number;
-  topUnchanged: number;
-  cosine: number;
-  mae: number;
-  kl: number;
-  meanMargin: number;
-  marginP01: number;
-  protectedAccuracy: number | null;
-}
+/** One cell of the committed analytic pass: exactly what the math layer's analytic pass computes. */
+export type AnalyticCellRecord = AnalyticCell;
 
 export interface AnalyticDataset {
   defender: string;
