@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: what issue #8 asks, measured through the real engine worker of the built site in
+ * `npm run bench`: the app's speed and memory goals, measured through the real engine worker of the built site in
  * headless Chromium, for every tfjs backend that initialises (webgpu, webgl, wasm, cpu):
  *
  * - ms per training step of the defender and substitutes X, A, I (batch 64, after warm-up);

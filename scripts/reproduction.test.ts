@@ -82,7 +82,7 @@ for (const [name, file] of [
       expect(t1.ours.S_RS as number).toBeLessThanOrEqual((t1.ours.S_M as number) + 0.05);
     });
 
-    it('keeps the ε output-modes grid (issue #7) with the argmax-unchanged rate in [0, 1]', () => {
+    it('keeps the ε output-modes grid with the argmax-unchanged rate in [0, 1]', () => {
       const modes = report.experiments.find((e) => e.id === 'eps-output-modes')!;
       const grid = modes.ours.grid as { argmaxUnchanged: { mean: number }; renorm: string; cleaning: string }[];
       expect(new Set(grid.map((g) => g.renorm))).toEqual(new Set(['none', 'centering', 'winner-takes-all']));

@@ -122,7 +122,7 @@ export async function chooseBackend(
   cached: CalibrationRecord | null = null,
   includeSoftware = false,
 ): Promise<BackendChoice> {
-  // The threaded WASM build hangs in minified builds (shared/BROWSER.md §4, §8) and gains
+  // The threaded WASM build hangs in minified builds (docs/tfjs-facts.md) and gains
   // nothing on 2 cores; keep the single-threaded SIMD build everywhere.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   setWasmPaths(new URL('wasm/', assetsBaseUrl).href);

@@ -4,7 +4,7 @@
  *
  * Why not simply "WebGPU first": without a GPU, Chromium still offers WebGPU (a software
  * fallback adapter) and WebGL (SwiftShader). Both train 4–15× slower than WASM there
- * (shared/BROWSER.md §4), so a software adapter is skipped unless the user forces it.
+ * (docs/tfjs-facts.md), so a software adapter is skipped unless the user forces it.
  */
 import type { BackendPreference } from '../params/schema';
 import type { BackendName } from './protocol';

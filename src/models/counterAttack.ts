@@ -8,7 +8,7 @@
  * fitting (x, y*) with cross-entropy gets the largest possible parameter gradient.
  *
  * Derivation — why K first-order gradients suffice and no gradient-of-gradient is needed
- * (tfjs second derivatives are unreliable for conv/pool models, shared/BROWSER.md §5):
+ * (tfjs second derivatives are unreliable for conv/pool models, docs/tfjs-facts.md):
  *
  *  1. LINEAR IN y. The label enters c only as coefficients, so with g_j := ∇_θ log F_θ(x)_j and
  *     G := [g_1; …; g_K] (K×P), ∇_θ c = −Σ_j y_j g_j = −Gᵀy.
@@ -615,7 +615,7 @@ function fastGramChunk(steps: Step[], xc: tf.Tensor4D, k: number): tf.Tensor3D {
 /**
  * When f throws inside a tfjs gradient call, the engine skips the clean-up it does on success
  * and keeps the failed tape, whose nodes hold kept clones of the tensors saved for backprop
- * (shared/BROWSER.md §5: "a failing tf.grad call leaks its forward tensors"). No tidy reaches
+ * (docs/tfjs-facts.md: a failing tf.grad call leaks its forward tensors). No tidy reaches
  * them, so free them here the way Engine.gradients does after a successful backward pass.
  * Only when no outer gradient computation is running (its tape must stay intact).
  */

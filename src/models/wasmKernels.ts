@@ -3,7 +3,7 @@
  *
  * The one that matters: wasm has no `Conv2DBackpropFilter`, so a tf.layers conv2d model cannot
  * train there, although wasm is by far the fastest backend on machines without a GPU
- * (shared/BROWSER.md §8: ~120 ms per batch-64 step against 1.2–3.5 s on cpu or software
+ * (docs/tfjs-facts.md: ~120 ms per batch-64 step against 1.2–3.5 s on cpu or software
  * WebGL/WebGPU). The filter gradient is itself a convolution, so it is computed with wasm's own
  * (XNNPACK) Conv2D kernel on transposed operands.
  *

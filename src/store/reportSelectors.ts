@@ -111,7 +111,7 @@ function lessonThief(r: { summary: RunSummary } | undefined): LessonThief | null
 }
 
 /**
- * The ε lesson step (issue #7): the same ε answers given to a naive thief and to one that
+ * The ε lesson step: the same ε answers given to a naive thief and to one that
  * cleans them (clip to [0, 1], renormalise), said in plain words from the finished runs.
  */
 export function selectEpsilonLesson(results: ReproduceState['results'], naiveKey: string, cleanKey: string): EpsilonLessonView {
