@@ -8,15 +8,20 @@
  */
 import { z } from 'zod';
 import { stratifiedSplit } from '../math/split';
+import type { DatasetChoice } from '../params/schema';
 import { crc32 } from './checksum';
 import { manifestSchema, PIXELS_PER_IMAGE, type DatasetEntry, type DatasetId, type FileEntry, type Manifest } from './manifest';
 
 export type { DatasetId } from './manifest';
 
-/** One split of a dataset: `count` images (row-major 28×28 uint8, 0..255) and their labels. */
+/**
+ * One split of a dataset: `count` items and their labels. Each item is `shape` bytes 0..255,
+ * row-major: a 28×28 image, or a 2-D point's two coordinates on a 256-step lattice over the unit
+ * square (toyDataset.ts), so both reach the models through the same code.
+ */
 export interface Split {
   count: number;
-  /** count × 784 bytes. */
+  /** count × (shape[0]·shape[1]·shape[2]) bytes. */
   images: Uint8Array;
   /** count bytes, each < numClasses. */
   labels: Uint8Array;
@@ -24,10 +29,12 @@ export interface Split {
 
 /** A fully downloaded and verified dataset. */
 export interface Dataset {
-  id: DatasetId;
+  id: DatasetChoice;
+  /** 'images': the lab's 28×28 grey images; 'points': the playground's 2-D points ([1, 2, 1]). */
+  kind: 'images' | 'points';
   name: string;
   classNames: string[];
-  shape: [28, 28, 1];
+  shape: [number, number, number];
   numClasses: number;
   train: Split;
   test: Split;
@@ -94,15 +101,21 @@ export function defenderAttackerSplit(
 
 let byteToUnit: Float32Array | undefined;
 
+/** Bytes per item of `dataset` (784 for an image, 2 for a 2-D point). */
+export function valuesPerItem(dataset: Pick<Dataset, 'shape'>): number {
+  const [h, w, c] = dataset.shape;
+  return h * w * c;
+}
+
 /**
- * Converts uint8 images (n × 784) to floats in [0, 1] (value / 255), for the models layer.
- * With `indices`, only those images, in that order; without, all of them.
+ * Converts uint8 items (n × `perItem`, 784 for images) to floats in [0, 1] (value / 255), for
+ * the models layer. With `indices`, only those items, in that order; without, all of them.
  *
- * @throws RangeError if `images` is not a whole number of images or an index is out of range.
+ * @throws RangeError if `images` is not a whole number of items or an index is out of range.
  */
-export function imagesToFloat(images: Uint8Array, indices?: Uint32Array): Float32Array {
-  if (images.length % PIXELS_PER_IMAGE !== 0) {
-    throw new RangeError(`images has ${images.length} bytes, not a multiple of ${PIXELS_PER_IMAGE}`);
+export function imagesToFloat(images: Uint8Array, indices?: Uint32Array, perItem: number = PIXELS_PER_IMAGE): Float32Array {
+  if (images.length % perItem !== 0) {
+    throw new RangeError(`images has ${images.length} bytes, not a multiple of ${perItem}`);
   }
   // A 256-entry table avoids one division per pixel (~47M of them for MNIST train).
   if (byteToUnit === undefined) byteToUnit = Float32Array.from({ length: 256 }, (_, v) => v / 255);
@@ -112,14 +125,14 @@ export function imagesToFloat(images: Uint8Array, indices?: Uint32Array): Float3
     for (let i = 0; i < images.length; i++) out[i] = lut[images[i]];
     return out;
   }
-  const n = images.length / PIXELS_PER_IMAGE;
-  const out = new Float32Array(indices.length * PIXELS_PER_IMAGE);
+  const n = images.length / perItem;
+  const out = new Float32Array(indices.length * perItem);
   for (let k = 0; k < indices.length; k++) {
     const src = indices[k];
     if (src >= n) throw new RangeError(`index ${src} (at position ${k}) is out of range for ${n} images`);
-    const from = src * PIXELS_PER_IMAGE;
-    const to = k * PIXELS_PER_IMAGE;
-    for (let p = 0; p < PIXELS_PER_IMAGE; p++) out[to + p] = lut[images[from + p]];
+    const from = src * perItem;
+    const to = k * perItem;
+    for (let p = 0; p < perItem; p++) out[to + p] = lut[images[from + p]];
   }
   return out;
 }
@@ -294,6 +307,7 @@ export async function loadDataset(id: DatasetId, opts: LoadOptions): Promise<Dat
     checkLabels(ctx, entry.splits.test.labels, testLabels, entry.numClasses);
     return {
       id: entry.id,
+      kind: 'images',
       name: entry.name,
       classNames: [...entry.classNames],
       shape: [28, 28, 1],

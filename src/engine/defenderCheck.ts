@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/load';
-import { imagesToFloat } from '../data/load';
+import { imagesToFloat, valuesPerItem } from '../data/load';
 import { argmaxRows } from '../math/metrics';
 import { predictProbabilities } from '../models/training';
 
@@ -24,7 +24,7 @@ export async function checkDefender(model: tf.LayersModel, dataset: Dataset): Pr
   const n = Math.min(CHECK_IMAGES, dataset.test.count);
   const [h, wd, c] = dataset.shape;
   const idx = Uint32Array.from({ length: n }, (_, i) => i);
-  const x = tf.tensor4d(imagesToFloat(dataset.test.images, idx), [n, h, wd, c]);
+  const x = tf.tensor4d(imagesToFloat(dataset.test.images, idx, valuesPerItem(dataset)), [n, h, wd, c]);
   try {
     const probs = await predictProbabilities(model, x);
     if (probs.some((p) => !Number.isFinite(p))) return { ok: false, reason: 'its answers hold NaN' };

@@ -4,9 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/load';
-import { defenderAttackerSplit, imagesToFloat } from '../data/load';
+import { defenderAttackerSplit, imagesToFloat, valuesPerItem } from '../data/load';
 import { createRng, shuffleInPlace } from '../math/random';
 import { buildModel } from '../models/registry';
+import { defenderArchitecture } from './architectures';
 import { createOptimizer, trainStep } from '../models/training';
 import type { DefenderSource, ExperimentConfig } from './protocol';
 import { checkDefender } from './defenderCheck';
@@ -51,6 +52,17 @@ export interface TrainHooks {
   checkpoint(): Promise<void>;
 }
 
+/**
+ * Epochs of the playground's 2-D defender (its `defenderEpochs` setting is the image lab's): its
+ * 4,020 points make 63 batches an epoch, and a small MLP needs ~1,000 steps to fit a spiral.
+ */
+export const TOY_DEFENDER_EPOCHS = 16;
+
+/** Epochs a live training of the defender takes on `dataset`. */
+export function defenderEpochs(dataset: Pick<Dataset, 'kind'>, config: Pick<ExperimentConfig, 'defenderEpochs'>): number {
+  return dataset.kind === 'points' ? TOY_DEFENDER_EPOCHS : config.defenderEpochs;
+}
+
 /** Training steps a live training of the defender takes: its split in batches of 64, per epoch. */
 export function defenderTrainingSteps(dataset: Dataset, epochs: number): number {
   return Math.ceil(defenderAttackerSplit(dataset.train).defender.length / DEFENDER_BATCH) * epochs;
@@ -60,19 +72,21 @@ export function defenderTrainingSteps(dataset: Dataset, epochs: number): number 
 export async function trainDefender(dataset: Dataset, config: ExperimentConfig, hooks: TrainHooks): Promise<tf.LayersModel> {
   const { defender: indices } = defenderAttackerSplit(dataset.train);
   const [h, w, c] = dataset.shape;
-  const model = buildModel(DEFENDER_ARCH, { seed: config.seed, inputShape: [h, w, c], numClasses: dataset.numClasses });
+  const arch = defenderArchitecture(dataset);
+  const model = buildModel(arch.id, { seed: config.seed, inputShape: [h, w, c], numClasses: dataset.numClasses, dense: arch.dense });
+  const epochs = defenderEpochs(dataset, config);
   let optimizer = createOptimizer('adam', DEFENDER_LEARNING_RATE);
-  const x = tf.tensor4d(imagesToFloat(dataset.train.images, indices), [indices.length, h, w, c]);
+  const x = tf.tensor4d(imagesToFloat(dataset.train.images, indices, valuesPerItem(dataset)), [indices.length, h, w, c]);
   const labels = new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) labels[i] = dataset.train.labels[indices[i]];
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), dataset.numClasses).toFloat());
   const rng = createRng(config.seed).fork();
   const stepsPerEpoch = Math.ceil(indices.length / DEFENDER_BATCH);
-  const total = stepsPerEpoch * config.defenderEpochs;
+  const total = stepsPerEpoch * epochs;
   let done = 0;
   try {
-    for (let epoch = 0; epoch < config.defenderEpochs; epoch++) {
-      if (epoch > 0 && epoch === config.defenderEpochs - 1) {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      if (epoch > 0 && epoch === epochs - 1) {
         optimizer.dispose();
         optimizer = createOptimizer('adam', DEFENDER_FINAL_LEARNING_RATE);
       }
@@ -107,6 +121,8 @@ export async function getDefender(
   hooks: TrainHooks,
   retrain = false,
 ): Promise<DefenderResult> {
+  // A 2-D defender trains in about a second from data drawn on the spot: nothing to cache or ship.
+  if (dataset.kind === 'points') return { model: await trainDefender(dataset, config, hooks), source: 'trained', notes: [] };
   const key = defenderKey(config);
   const notes: string[] = [];
   const note = (text: string) => {
@@ -139,7 +155,7 @@ export async function getDefender(
       fromSite.dispose();
       note(`The shipped defender failed its check: ${check.reason}.`);
     }
-    if (notes.length > 0) note(`So the defender is trained here, live (${defenderTrainingSteps(dataset, config.defenderEpochs).toLocaleString('en-US')} steps; Stop cancels it).`);
+    if (notes.length > 0) note(`So the defender is trained here, live (${defenderTrainingSteps(dataset, defenderEpochs(dataset, config)).toLocaleString('en-US')} steps; Stop cancels it).`);
   }
   const model = await trainDefender(dataset, config, hooks);
   // A full disk or private mode must not fail the run: the defender just is not cached, and the page says so.

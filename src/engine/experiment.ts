@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/load';
-import { defenderAttackerSplit, imagesToFloat } from '../data/load';
+import { defenderAttackerSplit, imagesToFloat, valuesPerItem } from '../data/load';
 import { argmaxRows } from '../math/metrics';
 import { createRng, shuffleInPlace } from '../math/random';
 import { budgetSchedule } from '../math/schedule';
@@ -22,7 +22,8 @@ import type { ThiefOptimizerChoice } from '../params/schema';
 import { createOptimizer, mseOnProbabilities, predictProbabilities, softCrossEntropy } from '../models/training';
 import { invertAnswers, sameDefenseLayerLoss, trainInversionMlp } from '../models/defenseAware';
 import { thiefTrainStep } from './thiefStep';
-import { defenderTrainingSteps, getDefender, type ModelStore } from './defenderProvider';
+import { defenderEpochs, defenderTrainingSteps, getDefender, type ModelStore } from './defenderProvider';
+import { thiefArchitecture } from './architectures';
 import { Oracle } from './oracle';
 import type { GramCache } from './gramCache';
 import { costOf, fractionEqual, queryImages, sampleStrip, toTargets } from './queries';
@@ -124,6 +125,12 @@ export interface RunContext {
    */
   onLiveModels?(live: LiveModels | null): void;
   /**
+   * Awaited after each budget step, with the same models as onLiveModels and the same rules
+   * (read, never keep or change, leave no tensors behind): the 2-D playground paints its
+   * pictures of the plane here, before training goes on.
+   */
+  onBudgetStep?(live: LiveModels): Promise<void>;
+  /**
    * Diagnostics (tests): called at each budget step right before the thieves train ('start') and
    * right after ('end'), with their models and optimizers. It may read them (weights,
    * `optimizer.iterations`) but must not keep or change them, nor leave tensors behind.
@@ -152,6 +159,14 @@ export interface LiveModels {
    * 'fresh': they stay as they are while their successors train, then are replaced and freed).
    */
   queries: number;
+  /** What each thief has asked and been told so far (the playground draws the queries). */
+  answered: { undefended: Answered; defended: Answered };
+}
+
+/** A thief's queries and its training targets (the oracle's answers, after any cleaning or inversion). */
+export interface Answered {
+  x: tf.Tensor4D;
+  targets: tf.Tensor2D;
 }
 
 /** One thief: its model, optimizer, and the answers it has collected so far (device-resident). */
@@ -216,12 +231,12 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     // The evaluation images: the first evalSize of the test set (its order is fixed by the data files).
     const evalN = Math.min(config.evalSize, dataset.test.count);
     const evalIdx = Uint32Array.from({ length: evalN }, (_, i) => i);
-    const xEval = own(tf.tensor4d(imagesToFloat(dataset.test.images, evalIdx), [evalN, h, w, c]));
+    const xEval = own(tf.tensor4d(imagesToFloat(dataset.test.images, evalIdx, valuesPerItem(dataset)), [evalN, h, w, c]));
     const evalLabels = dataset.test.labels.subarray(0, evalN);
     const defenderEvalProbs = await predictProbabilities(defender, xEval);
     const defenderPred = argmaxRows(defenderEvalProbs, k);
     const defenderAccuracy = fractionEqual(defenderPred, evalLabels);
-    ctx.emit({ type: 'defender', runId: ctx.runId, source, testAccuracy: defenderAccuracy, trainSteps: defenderTrainingSteps(dataset, config.defenderEpochs), notes: defenderNotes });
+    ctx.emit({ type: 'defender', runId: ctx.runId, source, testAccuracy: defenderAccuracy, trainSteps: defenderTrainingSteps(dataset, defenderEpochs(dataset, config)), notes: defenderNotes });
 
     // Honest users: the defender's accuracy as seen through the defense.
     const protectedN = config.defense === 'epsilon' ? Math.min(evalN, PROTECTED_EVAL_CAP_EPSILON) : evalN;
@@ -243,7 +258,9 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     const schedule = budgetSchedule(config.budget);
     const freshProtocol = config.thiefProtocol === 'fresh';
     // The same seed for both: identical starting weights, so only the answers differ.
-    const buildThief = (stepIndex: number) => buildModel(config.substitute, { seed: thiefSeed(config.seed, stepIndex), inputShape: [h, w, c], numClasses: k });
+    const thiefArch = thiefArchitecture(config);
+    const buildThief = (stepIndex: number) =>
+      buildModel(thiefArch.id, { seed: thiefSeed(config.seed, stepIndex), inputShape: [h, w, c], numClasses: k, dense: thiefArch.dense });
     const makeThief = (): Thief => ({
       model: own(buildThief(0)),
       optimizer: own(createThiefOptimizer(config.thiefOptimizer)),
@@ -266,7 +283,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       const pairs = Math.min(pool.length, config.defense === 'epsilon' ? INVERSION_PAIRS_EPSILON : INVERSION_PAIRS);
       ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'attack', detail: `Training the inversion MLP on ${pairs} answer pairs` });
       const knowledge = new Oracle(defender, config, k, ctx.gramCache ?? null, checkpoint);
-      const pairX = tf.tensor4d(imagesToFloat(dataset.train.images, pool.subarray(pool.length - pairs)), [pairs, h, w, c]);
+      const pairX = tf.tensor4d(imagesToFloat(dataset.train.images, pool.subarray(pool.length - pairs), valuesPerItem(dataset)), [pairs, h, w, c]);
       const pairAnswers = await knowledge.answer(pairX).finally(() => pairX.dispose());
       inversion = own(await trainInversionMlp(pairAnswers.defended, pairAnswers.original, k, { epochs: INVERSION_EPOCHS, seed: config.seed, checkpoint }));
     }
@@ -440,7 +457,17 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       ctx.emit({ type: 'point', runId: ctx.runId, point: lastPoint });
       // Lends the models just trained; with 'fresh' this replaces the previous step's (retired)
       // networks, which the pad used until now and which can only be freed once it no longer has them.
-      ctx.onLiveModels?.({ defender, undefended: thieves.undefended.model, defended: thieves.defended.model, config, queries: budget });
+      const answered = (t: Thief): Answered => ({ x: t.x!, targets: t.targets! });
+      const live: LiveModels = {
+        defender,
+        undefended: thieves.undefended.model,
+        defended: thieves.defended.model,
+        config,
+        queries: budget,
+        answered: { undefended: answered(thieves.undefended), defended: answered(thieves.defended) },
+      };
+      ctx.onLiveModels?.(live);
+      if (ctx.onBudgetStep) await ctx.onBudgetStep(live);
       disposeAll(retired);
       previousBudget = budget;
       await checkpoint();

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/load';
-import { imagesToFloat } from '../data/load';
+import { imagesToFloat, valuesPerItem } from '../data/load';
 import { argmax } from '../math/metrics';
 import { directionAtLabel, directionAtOneHot, logitGradientGram, softmax64 } from '../models/counterAttack';
 import type { ProbeResult } from './protocol';
@@ -13,7 +13,7 @@ export async function probeQuery(defender: tf.LayersModel, dataset: Dataset, ind
   const [h, w, c] = dataset.shape;
   const i = Math.min(Math.max(0, Math.floor(index)), dataset.test.count - 1);
   const px = h * w * c;
-  const x = tf.tensor4d(imagesToFloat(dataset.test.images, Uint32Array.of(i)), [1, h, w, c]);
+  const x = tf.tensor4d(imagesToFloat(dataset.test.images, Uint32Array.of(i), valuesPerItem(dataset)), [1, h, w, c]);
   try {
     const { gram, logits } = await logitGradientGram(defender, x);
     const y = softmax64(logits);

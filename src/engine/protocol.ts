@@ -1,8 +1,8 @@
 /**
  * The typed messages between the page and the engine worker. Both sides import this file;
  * the UI layers import it with `import type` only (lint-enforced), so no tfjs code crosses.
- * Only plain numbers and strings travel: never tensors, never whole histories — one curve
- * point per budget step.
+ * Only plain numbers, strings and typed arrays travel: never tensors, never whole histories —
+ * one curve point (and on 2-D data one picture of the plane) per budget step.
  */
 import type { BackendPreference, Params } from '../params/schema';
 import type { DefenseCostTotals } from '../math/defenseCost';
@@ -80,6 +80,34 @@ export interface SampleAnswer {
   defendedMin: number;
   /** ε + centering: the rounds this answer needed (null otherwise). */
   centeringRounds: number | null;
+}
+
+/**
+ * The 2-D playground's pictures after one budget step: every model's answer at each cell centre
+ * of the plane (math/regionGrid.ts: side × side cells, row-major from the top-left, K
+ * probabilities per cell), and the points each thief has asked about so far with the class its
+ * answers gave them. Typed arrays, copied once per budget step (4 models × 4,096 cells).
+ */
+export interface RegionsFrame {
+  /** Queries per thief behind the thieves' pictures. */
+  queries: number;
+  side: number;
+  numClasses: number;
+  /** The defender's honest answers over the plane. */
+  defender: Float32Array;
+  /** The defended answers over the plane, at the run's settings (what the oracle hands out there). */
+  defended: Float32Array;
+  undefendedThief: Float32Array;
+  defendedThief: Float32Array;
+  /** The undefended thief's queries: x0, y0, x1, y1, … in the unit square, and the top class of each answer. */
+  undefendedPoints: Float32Array;
+  undefendedPointClasses: Uint8Array;
+  /** The defended thief's (the same points as the undefended thief's unless the attack is Jacobian). */
+  defendedPoints: Float32Array;
+  defendedPointClasses: Uint8Array;
+  /** The first test points and their true classes: the data the defender learned to separate. */
+  dataPoints: Float32Array;
+  dataClasses: Uint8Array;
 }
 
 export interface RunSummary {
@@ -240,6 +268,8 @@ export type EngineEvent =
   | { type: 'paused'; runId: number; paused: boolean }
   | { type: 'point'; runId: number; point: CurvePoint }
   | { type: 'samples'; runId: number; samples: SampleAnswer[] }
+  /** 2-D data sets only, after every budget step: the decision regions and the queries. */
+  | { type: 'regions'; runId: number; frame: RegionsFrame }
   | { type: 'done'; runId: number; summary: RunSummary }
   | { type: 'cancelled'; runId: number; numTensors: number }
   | { type: 'bench'; runId: number; backend: BackendName; results: BenchResult[]; numTensorsBefore: number; numTensorsAfter: number }

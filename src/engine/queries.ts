@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/load';
-import { imagesToFloat } from '../data/load';
+import { imagesToFloat, valuesPerItem } from '../data/load';
 import { argmaxRows } from '../math/metrics';
 import type { Rng } from '../math/random';
 import { SAMPLE_STRIP_SIZE } from '../params/schema';
@@ -50,7 +50,7 @@ export function queryImages(config: ExperimentConfig, dataset: Dataset, pool: Ui
     throw new RangeError(`the attacker's pool has ${pool.length} images; a budget of ${from + count} needs more`);
   }
   const idx = pool.subarray(from, from + count);
-  return tf.tensor4d(imagesToFloat(dataset.train.images, idx), [count, h, w, c]);
+  return tf.tensor4d(imagesToFloat(dataset.train.images, idx, valuesPerItem(dataset)), [count, h, w, c]);
 }
 
 export function sampleStrip(
@@ -62,7 +62,7 @@ export function sampleStrip(
   k: number,
 ): SampleAnswer[] {
   const n = Math.min(SAMPLE_STRIP_SIZE, x.shape[0]);
-  const px = dataset.shape[0] * dataset.shape[1];
+  const px = valuesPerItem(dataset);
   const out: SampleAnswer[] = [];
   let pixelsOf: Float32Array | Int32Array | Uint8Array | null = null;
   if (config.attack === 'random') {

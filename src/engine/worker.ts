@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset, type Dataset } from '../data/load';
 import type { DatasetId } from '../data/manifest';
-import { paramsSchema } from '../params/schema';
+import { toyDataset, toyDatasetKey } from '../data/toyDataset';
+import { isToyDataset, paramsSchema } from '../params/schema';
 import { chooseBackend, errorText } from './backend';
 import { indexedDbStore, loadExistingDefender, memoryStore, type ModelStore } from './defenderProvider';
 import { CancelledError, runExperiment, type LiveModels } from './experiment';
@@ -17,6 +18,7 @@ import { probeQuery } from './probe';
 import { NoDefenderError, PadClassifier, snapshotThieves, testImage, type ThiefSnapshot } from './classify';
 import { createYield } from './yieldNow';
 import { createGramCache } from './gramCache';
+import { createRegionPainter } from './regions';
 import { throttleProgress } from './throttleProgress';
 import { createPauseGate, pausableYield, type PauseGate } from './pauseGate';
 
@@ -32,6 +34,8 @@ function post(event: EngineEvent): void {
 let initialised: Promise<BackendName | null> | null = null;
 let assetsBaseUrl = '';
 const datasets = new Map<DatasetId, Promise<Dataset>>();
+/** The newest 2-D data set drawn (a few milliseconds to draw again, so only one is kept). */
+let toyData: { key: string; data: Dataset } | null = null;
 const yieldNow = createYield();
 // The ε defense's per-image gradient Gram matrices, shared by every run of this worker.
 const gramCache = createGramCache();
@@ -94,6 +98,16 @@ async function init(cmd: Extract<Command, { type: 'init' }>): Promise<BackendNam
   }
 }
 
+/** The run's data: a 2-D set drawn here from its seed, or an image set downloaded once per worker. */
+function datasetOf(config: ExperimentConfig, runId: number): Promise<Dataset> {
+  const id = config.dataset;
+  if (!isToyDataset(id)) return dataset(id, runId);
+  const settings = { dataset: id, toyClasses: config.toyClasses, toyNoise: config.toyNoise, toySeed: config.toySeed };
+  const key = toyDatasetKey(settings);
+  if (toyData?.key !== key) toyData = { key, data: toyDataset(settings) };
+  return Promise.resolve(toyData.data);
+}
+
 function dataset(id: DatasetId, runId: number): Promise<Dataset> {
   let pending = datasets.get(id);
   if (!pending) {
@@ -112,6 +126,17 @@ function dataset(id: DatasetId, runId: number): Promise<Dataset> {
     datasets.set(id, pending);
   }
   return pending;
+}
+
+/** The playground's pictures after each budget step of run `runId`, posted as 'regions' events. */
+function regionsOf(runId: number, data: Dataset, cancelled: () => boolean): (live: LiveModels) => Promise<void> {
+  const painter = createRegionPainter(data, async () => {
+    await yieldNow();
+    if (cancelled()) throw new CancelledError();
+  });
+  return async (live) => {
+    post({ type: 'regions', runId, frame: await painter.frame(live) });
+  };
 }
 
 /** The newest start asked for: starts that were waiting for an older run to end give way to it. */
@@ -145,7 +170,7 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
     }
     try {
       // Stop during a download ends the run at once; the download goes on and is kept for the next run.
-      const data = await Promise.race([dataset(config.dataset as DatasetId, runId), run.stopped.then(() => null)]);
+      const data = await Promise.race([datasetOf(config, runId), run.stopped.then(() => null)]);
       if (run.cancelled || !data) throw new CancelledError();
       // The drawing pad: finish its answer in flight and drop the last run's thieves (and a
       // defender about to be retrained) before the run reads its starting tensor count.
@@ -178,6 +203,7 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
         onLiveModels: (m) => {
           liveModels = m && { ...m, runId };
         },
+        ...(data.kind === 'points' ? { onBudgetStep: regionsOf(runId, data, () => run.cancelled) } : {}),
         onThieves: async (t) => {
           thieves = await snapshotThieves(runId, t);
         },
@@ -263,7 +289,7 @@ async function classifyOne(cmd: ClassifyCommand): Promise<void> {
   }
   const config = parsed.data;
   try {
-    const image = cmd.testIndex === undefined ? null : testImage(await dataset(config.dataset as DatasetId, -1), cmd.testIndex);
+    const image = cmd.testIndex === undefined ? null : testImage(await datasetOf(config, -1), cmd.testIndex);
     const result = await padClassifier().classify(image ? image.pixels : cmd.pixels, config, cmd.classifyId, { keep: active === null, live: active ? liveModels : null });
     post({
       type: 'classified',
@@ -339,7 +365,7 @@ async function handle(cmd: Command): Promise<void> {
     case 'probe': {
       if (!(await initialised)) return;
       try {
-        const data = await dataset(cmd.config.dataset as DatasetId, -1);
+        const data = await datasetOf(cmd.config, -1);
         // Never trains: the explainer uses a defender that already exists (cache or shipped).
         const defender = await loadExistingDefender(cmd.config, store, shippedDefenderLoader(assetsBaseUrl));
         if (!defender) {

@@ -31,7 +31,7 @@ async function weightsOf(model: tf.LayersModel): Promise<Float32Array[]> {
 }
 
 describe('specs', () => {
-  it('has one spec per id, substitutes are Table 1 plus Simple and AllConv', () => {
+  it('has one spec per id, substitutes are Table 1 plus Simple, AllConv and the 2-D MLP', () => {
     expect(Object.keys(MODEL_SPECS).sort()).toEqual([...MODEL_IDS].sort());
     for (const id of MODEL_IDS) {
       const spec = MODEL_SPECS[id];
@@ -40,7 +40,7 @@ describe('specs', () => {
       expect(spec.description.length).toBeGreaterThan(0);
       expect(spec.source.length).toBeGreaterThan(0);
     }
-    expect([...SUBSTITUTE_IDS].sort()).toEqual(['A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'X', 'Y', 'allconv', 'simple'].sort());
+    expect([...SUBSTITUTE_IDS].sort()).toEqual(['A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'X', 'Y', 'allconv', 'simple', 'mlp'].sort());
     expect(SUBSTITUTE_IDS).not.toContain('defender');
     // The params schema lists the same choices (params may not import models, so it keeps its own copy).
     expect([...SUBSTITUTE_IDS]).toEqual([...SUBSTITUTES]);

@@ -20,6 +20,8 @@
  *   base model and as the stolen model.
  * - 'allconv': the reverse-sigmoid paper's AllConv thief, All-CNN-C of Springenberg et al. (2015),
  *   "Striving for Simplicity: The All Convolutional Net", adapted (below).
+ * - 'mlp': a plain ReLU MLP whose hidden widths the caller sets (BuildOptions.dense): the 2-D
+ *   playground's defender and thieves, where a convnet has no image to slide over.
  *
  * Table 1 gives only filter counts and widths, so the remaining choices are ours and apply to
  * every substitute but AllConv (its own section follows):
@@ -71,7 +73,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Every architecture id, in the order the UI lists them (defender first, then substitutes). */
-export const MODEL_IDS = ['defender', 'simple', 'X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'allconv'] as const;
+export const MODEL_IDS = ['defender', 'simple', 'X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'allconv', 'mlp'] as const;
 
 /** One architecture id. */
 export type ModelId = (typeof MODEL_IDS)[number];
@@ -81,7 +83,7 @@ export type ModelId = (typeof MODEL_IDS)[number];
  * reverse-sigmoid "Simple" and the AllConv thief (the same order as params/schema's SUBSTITUTES;
  * a test checks it).
  */
-export const SUBSTITUTE_IDS = ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'simple', 'allconv'] as const satisfies readonly ModelId[];
+export const SUBSTITUTE_IDS = ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'simple', 'allconv', 'mlp'] as const satisfies readonly ModelId[];
 
 /** One substitute id. */
 export type SubstituteId = (typeof SUBSTITUTE_IDS)[number];
@@ -234,7 +236,26 @@ export const MODEL_SPECS: Record<ModelId, ModelSpec> = {
   K: table1('K', [], [1000, 500, 200]),
   L: table1('L', [32], [1000, 200]),
   allconv: allConv(),
+  mlp: {
+    id: 'mlp',
+    label: 'MLP · width × depth',
+    description: 'A fully connected ReLU net whose hidden widths are chosen (the 2-D playground\'s models), then the output layer.',
+    source: 'The 2-D playground (ours)',
+    conv: [],
+    dense: [32, 32],
+    convsPerPool: 1,
+    padding: 'valid',
+    head: 'dense',
+  },
 };
+
+/** `spec` with its hidden dense widths replaced (each a positive integer); convnets keep theirs. */
+function withDense(spec: ModelSpec, dense: readonly number[] | undefined): ModelSpec {
+  if (dense === undefined) return spec;
+  if (spec.conv.length > 0 || spec.head !== 'dense') throw new RangeError(`model ${spec.id}: only a net without convs takes its dense widths from the caller`);
+  if (!dense.every((d) => Number.isInteger(d) && d >= 1)) throw new RangeError(`dense widths must be positive integers, got [${dense.join(', ')}]`);
+  return { ...spec, dense };
+}
 
 /** True when `id` names a registered architecture (for validating ids from URLs or messages). */
 export function isModelId(id: string): id is ModelId {
@@ -282,9 +303,10 @@ export function parameterCount(
   id: ModelId,
   inputShape: readonly [number, number, number] = [28, 28, 1],
   numClasses = 10,
+  dense?: readonly number[],
 ): number {
   checkArgs(id, inputShape, numClasses);
-  const spec = MODEL_SPECS[id];
+  const spec = withDense(MODEL_SPECS[id], dense);
   let total = 0;
   let channels = inputShape[2];
   for (const { filters, kernel } of convLayers(spec)) {
@@ -330,6 +352,8 @@ export interface BuildOptions {
   inputShape?: [number, number, number];
   /** Output width; default 10. */
   numClasses?: number;
+  /** Hidden dense widths instead of the spec's (the MLP's width × depth); only for a net without convs. */
+  dense?: readonly number[];
 }
 
 /**
@@ -347,7 +371,7 @@ export function buildModel(id: ModelId, opts: BuildOptions): tf.Sequential {
   if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) {
     throw new RangeError(`seed must be a non-negative safe integer, got ${String(opts.seed)}`);
   }
-  const spec = MODEL_SPECS[id];
+  const spec = withDense(MODEL_SPECS[id], opts.dense);
   featureShape(spec, inputShape); // fail early with a readable message
   let layerIndex = 0;
   const init = () => ({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { defaultsOfVersion, EARLIER_DEFAULTS, parseHash, toHash } from './codec';
+import { coherentParams } from './playground';
 import {
   DEFAULT_PARAMS,
   PARAMS,
@@ -23,9 +24,12 @@ function arbitraryFor(key: ParamKey): fc.Arbitrary<unknown> {
   return fc.integer({ min: 0, max: steps }).map((i) => coerceNumberParam(key as NumberParamKey, spec.min + i * spec.step));
 }
 
-const arbParams = fc.record(
+const arbAnyParams = fc.record(
   Object.fromEntries((Object.keys(PARAMS) as ParamKey[]).map((k) => [k, arbitraryFor(k)])),
 ) as unknown as fc.Arbitrary<Params>;
+
+/** Parameter sets that can run: a 2-D data set comes with the playground's thief, shifts and budget. */
+const arbParams = arbAnyParams.map((p) => coherentParams(p).params);
 
 describe('share-link codec', () => {
   it('round-trips every valid parameter set', () => {
@@ -36,6 +40,23 @@ describe('share-link codec', () => {
         expect(parsed.params).toEqual(p);
       }),
     );
+  });
+
+  it('repairs a link that mixes the playground and the lab, and says so for every value somebody chose', () => {
+    fc.assert(
+      fc.property(arbAnyParams, (p) => {
+        const parsed = parseHash(toHash(p));
+        const { params, repairs } = coherentParams(p);
+        expect(parsed.params).toEqual(params);
+        expect(parsed.issues.map((i) => i.message)).toEqual(repairs);
+        expect(coherentParams(params).repairs).toEqual([]);
+      }),
+    );
+    const mixed = parseHash('#v=2&data=spiral&sub=X&budget=3000');
+    expect(mixed.params).toMatchObject({ view: 'playground', dataset: 'spiral', substitute: 'mlp', budget: 1200 });
+    expect(mixed.issues).toHaveLength(2);
+    // The lab's own defaults (a convnet thief, 600 queries) are not choices: they change silently.
+    expect(parseHash('#v=2&data=moons').issues).toEqual([]);
   });
 
   it('writes nothing for the defaults and only the changed keys otherwise, sorted', () => {

@@ -5,6 +5,7 @@
  * hand-edited link shows a clear message instead of a blank page or a silent wrong result.
  */
 import { DEFAULT_PARAMS, PARAMS, coerceNumberParam, type NumberParamKey, type ParamKey, type Params } from './schema';
+import { coherentParams } from './playground';
 
 /**
  * The link format's version, written as `v=`. A link holds only the values that differ from the
@@ -103,7 +104,10 @@ export function parseHash(hash: string): ParsedLink {
     const more = unknown.length > 5 ? ` and ${(unknown.length - 5).toLocaleString('en-US')} more` : '';
     issues.push({ key: unknown[0], message: `${unknown.length === 1 ? 'Unknown setting' : `${unknown.length.toLocaleString('en-US')} unknown settings`} ${shown}${more} in the link ${unknown.length === 1 ? 'was' : 'were'} ignored.` });
   }
-  return { params: params as Params, issues };
+  // A link can name a mix that cannot run (a convnet thief on 2-D points): repaired, and said.
+  const coherent = coherentParams(params as Params);
+  for (const message of coherent.repairs) issues.push({ key: PARAMS.dataset.urlKey, message });
+  return { params: coherent.params, issues };
 }
 
 /** `#v=1&…` with only the values that differ from the defaults; `''` when all are default. */

@@ -4,7 +4,7 @@
  * controls that show them and for the check that says whether results on screen still match
  * the settings: changing ε while the reverse sigmoid is chosen changes nothing about the run.
  */
-import { PARAMS, type DefenseChoice, type ParamKey, type Params } from './schema';
+import { isToyDataset, PARAMS, type DefenseChoice, type ParamKey, type Params } from './schema';
 
 /** Each defense's settings, in the order its controls appear. */
 export const DEFENSE_SETTINGS: Readonly<Record<DefenseChoice, readonly ParamKey[]>> = {
@@ -30,12 +30,19 @@ const DEFENSE_ONLY: ReadonlySet<ParamKey> = new Set(Object.values(DEFENSE_SETTIN
 /** The training length that applies: epochs per budget step for a continuing thief, steps for a fresh one. */
 const PROTOCOL_ONLY: Readonly<Record<Params['thiefProtocol'], ParamKey>> = { continue: 'thiefEpochs', fresh: 'thiefSteps' };
 
+/** The 2-D data's own settings: they mean nothing for an image data set. */
+export const TOY_DATA_SETTINGS: readonly ParamKey[] = ['toyClasses', 'toyNoise', 'toySeed'];
+/** The MLP thief's shape: it means nothing for the other thieves. */
+export const MLP_SETTINGS: readonly ParamKey[] = ['mlpWidth', 'mlpDepth'];
+
 /** The parameters that define run `p`, in the schema's order. */
 export function runSettingKeys(p: Params): ParamKey[] {
   const own = new Set(DEFENSE_SETTINGS[p.defense]);
-  const unused = PROTOCOL_ONLY[p.thiefProtocol === 'fresh' ? 'continue' : 'fresh'];
+  const unused = new Set<ParamKey>([PROTOCOL_ONLY[p.thiefProtocol === 'fresh' ? 'continue' : 'fresh']]);
+  if (!isToyDataset(p.dataset)) for (const k of TOY_DATA_SETTINGS) unused.add(k);
+  if (p.substitute !== 'mlp') for (const k of MLP_SETTINGS) unused.add(k);
   return (Object.keys(PARAMS) as ParamKey[]).filter(
-    (k) => !PRESENTATION.has(k) && (!DEFENSE_ONLY.has(k) || own.has(k)) && k !== unused,
+    (k) => !PRESENTATION.has(k) && (!DEFENSE_ONLY.has(k) || own.has(k)) && !unused.has(k),
   );
 }
 

@@ -47,11 +47,21 @@ export type BackendPreference = (typeof BACKENDS)[number];
 export const CALIBRATE = ['hardware', 'all'] as const;
 export type CalibrateChoice = (typeof CALIBRATE)[number];
 
-export const DATASETS = ['mnist', 'fashion-mnist'] as const;
+/** The image data sets of the lab. */
+export const IMAGE_DATASETS = ['mnist', 'fashion-mnist'] as const;
+/** The 2-D playground's data sets, generated in the browser from a seed (data/toy.ts draws them). */
+export const TOY_DATASETS = ['moons', 'blobs', 'circles', 'xor', 'spiral'] as const;
+export type ToyDatasetChoice = (typeof TOY_DATASETS)[number];
+export const DATASETS = [...IMAGE_DATASETS, ...TOY_DATASETS] as const;
 export type DatasetChoice = (typeof DATASETS)[number];
 
+/** True for the playground's 2-D data sets (points in the unit square, not images). */
+export function isToyDataset(d: DatasetChoice): d is ToyDatasetChoice {
+  return (TOY_DATASETS as readonly string[]).includes(d);
+}
+
 /** Substitute architectures: Table 1 of the counter-attack paper, plus the reverse-sigmoid paper's "Simple" and its AllConv thief. */
-export const SUBSTITUTES = ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'simple', 'allconv'] as const;
+export const SUBSTITUTES = ['X', 'Y', 'A', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'simple', 'allconv', 'mlp'] as const;
 export type SubstituteChoice = (typeof SUBSTITUTES)[number];
 
 export const ATTACKS = ['sample', 'argmax', 'random', 'jacobian', 'rs-layer', 'mse', 'inversion'] as const;
@@ -69,7 +79,7 @@ export type CleaningChoice = (typeof CLEANING)[number];
 export const THEMES = ['auto', 'light', 'dark'] as const;
 export type ThemeChoice = (typeof THEMES)[number];
 
-export const VIEWS = ['lab', 'reproduce', 'handout'] as const;
+export const VIEWS = ['lab', 'playground', 'reproduce', 'handout'] as const;
 export type ViewChoice = (typeof VIEWS)[number];
 
 /** `demo=<preset>` in a link replays that preset's recorded run when the page opens. */
@@ -91,9 +101,17 @@ export const PARAMS = {
     urlKey: 'data',
     word: 'Data set',
     options: DATASETS,
-    optionLabels: { mnist: 'MNIST digits', 'fashion-mnist': 'Fashion-MNIST' },
+    optionLabels: {
+      mnist: 'MNIST digits',
+      'fashion-mnist': 'Fashion-MNIST',
+      moons: 'Two moons',
+      blobs: 'Blobs',
+      circles: 'Circles',
+      xor: 'XOR checkerboard',
+      spiral: 'Spiral',
+    },
     default: 'mnist',
-    help: 'The images the defender is trained on and the thief queries with.',
+    help: 'The data the defender is trained on and the thief queries with: images in the lab, 2-D points in the playground.',
   } satisfies EnumParamSpec<DatasetChoice>,
   backend: {
     kind: 'enum',
@@ -118,9 +136,9 @@ export const PARAMS = {
     urlKey: 'view',
     word: 'View',
     options: VIEWS,
-    optionLabels: { lab: 'The lab', reproduce: "Reproduce the papers' tables", handout: 'Lesson handout' },
+    optionLabels: { lab: 'The lab', playground: '2-D playground', reproduce: "Reproduce the papers' tables", handout: 'Lesson handout' },
     default: 'lab',
-    help: "The lab (run one theft), the reproduction of the papers' tables with our numbers beside theirs, or the printable lesson handout.",
+    help: "The lab (run one theft), the 2-D playground (see the decision regions), the reproduction of the papers' tables with our numbers beside theirs, or the printable lesson handout.",
   } satisfies EnumParamSpec<ViewChoice>,
   demo: {
     kind: 'enum',
@@ -141,6 +159,7 @@ export const PARAMS = {
       H: 'H: conv + 2 FC', I: 'I: 3 FC (MLP)', J: 'J: 2 wide FC', K: 'K: 3 wide FC', L: 'L: conv + 2 wide FC',
       simple: 'Simple (reverse-sigmoid paper)',
       allconv: 'AllConv (reverse-sigmoid paper, narrowed)',
+      mlp: 'MLP (width × depth below)',
     },
     // I (an MLP) is the default because the whole lesson then runs in ~2 min on a CPU-only
     // machine (WASM: 22 ms/step vs 243 for A; npm run bench); the CNN thieves are one click away.
@@ -422,6 +441,68 @@ export const PARAMS = {
     default: 3,
     help: "Passes over the defender's 67% of the training set when it is trained live.",
   } satisfies NumberParamSpec,
+  // The 2-D playground's data and thieves.
+  toyClasses: {
+    kind: 'number',
+    urlKey: 'cls',
+    symbol: 'K',
+    word: 'classes',
+    min: 2,
+    max: 5,
+    step: 1,
+    integer: true,
+    default: 3,
+    help: 'How many classes the 2-D data set has.',
+  } satisfies NumberParamSpec,
+  toyNoise: {
+    kind: 'number',
+    urlKey: 'tnoise',
+    symbol: 'σ',
+    word: 'data noise',
+    min: 0,
+    max: 0.5,
+    step: 0.01,
+    default: 0.1,
+    help: 'How far the 2-D points scatter from their shapes (0: exactly on them; 0.5: the classes overlap).',
+  } satisfies NumberParamSpec,
+  toySeed: {
+    kind: 'number',
+    urlKey: 'tseed',
+    symbol: 'seed_data',
+    word: 'data seed',
+    min: 0,
+    max: 4294967295,
+    step: 1,
+    integer: true,
+    default: 1,
+    help: 'Draws the 2-D points: the same seed gives the same data set, whatever the run seed.',
+  } satisfies NumberParamSpec,
+  mlpWidth: {
+    kind: 'number',
+    urlKey: 'mw',
+    symbol: 'width',
+    word: 'MLP width',
+    min: 4,
+    max: 128,
+    step: 4,
+    integer: true,
+    default: 32,
+    unit: 'units',
+    help: 'Units in each hidden layer of the MLP thief.',
+  } satisfies NumberParamSpec,
+  mlpDepth: {
+    kind: 'number',
+    urlKey: 'md',
+    symbol: 'depth',
+    word: 'MLP depth',
+    min: 1,
+    max: 4,
+    step: 1,
+    integer: true,
+    default: 2,
+    unit: 'layers',
+    help: 'Hidden layers of the MLP thief.',
+  } satisfies NumberParamSpec,
   // How the page is shown, not what runs: the guided lesson's step, presenter mode, embed mode.
   lesson: {
     kind: 'number',
@@ -504,6 +585,12 @@ export const paramsSchema = z.object({
   price: numberField(PARAMS.price),
   evalSize: numberField(PARAMS.evalSize),
   defenderEpochs: numberField(PARAMS.defenderEpochs),
+  // Optional on input: runs and recordings saved before the playground existed are still read.
+  toyClasses: numberField(PARAMS.toyClasses).default(PARAMS.toyClasses.default),
+  toyNoise: numberField(PARAMS.toyNoise).default(PARAMS.toyNoise.default),
+  toySeed: numberField(PARAMS.toySeed).default(PARAMS.toySeed.default),
+  mlpWidth: numberField(PARAMS.mlpWidth).default(PARAMS.mlpWidth.default),
+  mlpDepth: numberField(PARAMS.mlpDepth).default(PARAMS.mlpDepth.default),
   // Optional on input: runs and recordings saved before these existed are still read.
   lesson: numberField(PARAMS.lesson).default(0),
   present: numberField(PARAMS.present).default(0),

@@ -16,10 +16,12 @@ import type {
   Phase,
   ProbeResult,
   ClassifyResult,
+  RegionsFrame,
   RunSummary,
   SampleAnswer,
 } from '../engine/protocol';
 import { withPresentationOf } from '../params/runSettings';
+import { coherentParams, enterLab, enterPlayground } from '../params/playground';
 import type { RecordedRun } from './recordedRun';
 import { browserTimers, REPLAY_SPEEDS, replayEvents, scheduleReplay, type ReplaySpeed, type Timers } from './replay';
 
@@ -57,6 +59,8 @@ export interface RunState {
   points: CurvePoint[];
   rows: CurveRow[];
   samples: SampleAnswer[];
+  /** 2-D data only: the pictures of the plane, one per budget step so far. */
+  regions: RegionsFrame[];
   summary: RunSummary | null;
   error: { message: string; hint: string } | null;
   /** The parameters the run was started with (the live ones may have moved since). */
@@ -87,6 +91,7 @@ export const IDLE_RUN: RunState = {
   points: [],
   rows: [],
   samples: [],
+  regions: [],
   summary: null,
   error: null,
   config: null,
@@ -332,7 +337,12 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
           return;
         }
         if (get().params[key] === value) return;
-        set((s) => ({ params: { ...s.params, [key]: value } }));
+        set((s) => {
+          const next = { ...s.params, [key]: value };
+          // Switching between the lab and the playground sets what the mode needs (its data, its thief).
+          if (key === 'view') return { params: value === 'playground' ? enterPlayground(next) : value === 'lab' ? enterLab(next) : next };
+          return { params: coherentParams(next).params };
+        });
       },
 
       resetParam(key) {
@@ -340,9 +350,10 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       },
 
       replaceParams(params, issues = []) {
+        const coherent = coherentParams(params);
         set((s) => ({
-          params: { ...params },
-          notices: addNotices(s.notices, issues.map((i) => i.message)),
+          params: coherent.params,
+          notices: addNotices(s.notices, [...issues.map((i) => i.message), ...coherent.repairs]),
         }));
       },
 
@@ -414,6 +425,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
           case 'paused':
           case 'point':
           case 'samples':
+          case 'regions':
           case 'done':
           case 'cancelled':
             // Events of an older run (stopped or replaced) are dropped.
@@ -438,7 +450,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
   });
 }
 
-type RunEvent = Extract<EngineEvent, { type: 'phase' | 'progress' | 'defender' | 'paused' | 'point' | 'samples' | 'done' | 'cancelled' }>;
+type RunEvent = Extract<EngineEvent, { type: 'phase' | 'progress' | 'defender' | 'paused' | 'point' | 'samples' | 'regions' | 'done' | 'cancelled' }>;
 
 /** Folds one engine event into the run state; new arrays only on append. */
 export function reduceRun(run: RunState, event: RunEvent): RunState {
@@ -465,6 +477,8 @@ export function reduceRun(run: RunState, event: RunEvent): RunState {
     }
     case 'samples':
       return { ...run, samples: event.samples };
+    case 'regions':
+      return { ...run, regions: [...run.regions, event.frame] };
     case 'done':
       return { ...run, status: 'done', paused: false, summary: event.summary, progress: null };
     case 'cancelled':
