@@ -13,6 +13,7 @@ import { Glossary } from '../components/Glossary';
 
 // The Reproduce view (report tables, its charts) loads on first use, not with the lab.
 const ReproduceView = lazy(() => import('../components/ReproduceView').then((m) => ({ default: m.ReproduceView })));
+const PlaygroundView = lazy(() => import('../components/playground/PlaygroundView').then((m) => ({ default: m.PlaygroundView })));
 const HandoutView = lazy(() => import('../components/HandoutView').then((m) => ({ default: m.HandoutView })));
 
 /**
@@ -55,6 +56,10 @@ export function App() {
       {view === 'handout' ? (
         <Suspense fallback={<p className="hint">Loading the handout…</p>}>
           <HandoutView />
+        </Suspense>
+      ) : view === 'playground' ? (
+        <Suspense fallback={<p className="hint">Loading the playground…</p>}>
+          <PlaygroundView />
         </Suspense>
       ) : view === 'reproduce' ? (
         <Suspense fallback={<p className="hint">Loading the reproduction…</p>}>

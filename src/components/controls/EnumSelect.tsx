@@ -4,8 +4,11 @@ import { useApp } from '../storeContext';
 
 type EnumKey = Exclude<ParamKey, NumberParamKey>;
 
-/** A labelled drop-down for one enum parameter, driven by its schema entry. */
-export function EnumSelect<K extends EnumKey>({ param, disabled = false }: { param: K; disabled?: boolean }) {
+/**
+ * A labelled drop-down for one enum parameter, driven by its schema entry; `options` lists a
+ * subset (the lab offers the image data sets, the playground the 2-D ones).
+ */
+export function EnumSelect<K extends EnumKey>({ param, disabled = false, options }: { param: K; disabled?: boolean; options?: readonly Params[K][] }) {
   const spec = PARAMS[param] as EnumParamSpec;
   const value = useApp((s) => s.params[param]) as string;
   const setEnum = useApp((s) => s.setEnum);
@@ -22,7 +25,7 @@ export function EnumSelect<K extends EnumKey>({ param, disabled = false }: { par
         aria-describedby={`${id}-help`}
         onChange={(e) => setEnum(param, e.target.value as Params[K])}
       >
-        {spec.options.map((o) => (
+        {(options ?? spec.options).map((o) => (
           <option key={o} value={o}>
             {(spec.optionLabels as Record<string, string>)[o]}
           </option>

@@ -1,0 +1,121 @@
+import { useEffect, useRef } from 'react';
+import { toPicture } from '../../math/regionGrid';
+import { blendPixels, CLASS_COLOURS, paintRegions } from './heatmap';
+
+/** Pixels of the drawn picture (CSS scales it to the panel's width). */
+const PICTURE = 320;
+/** The cross-fade from one budget step's picture to the next: long enough to see the boundary move. */
+const FADE_MS = 400;
+
+export interface RegionPoints {
+  xy: Float32Array;
+  classes: Uint8Array;
+}
+
+interface Props {
+  title: string;
+  /** side² × K answers, or null before the first picture. */
+  probs: Float32Array | null;
+  side: number;
+  numClasses: number;
+  points?: RegionPoints | null;
+  /** Drawn as rings (the data) rather than dots (the thief's queries). */
+  pointStyle?: 'dot' | 'ring';
+  testId: string;
+  caption: string;
+}
+
+/**
+ * One picture of the plane: the answers as coloured regions (a 64 × 64 image smoothed up to the
+ * panel), and points on top. A new picture fades in over FADE_MS, one blend of 16,000 bytes per
+ * animation frame; nothing else runs on the page's thread.
+ */
+export function RegionCanvas({ title, probs, side, numClasses, points = null, pointStyle = 'dot', testId, caption }: Props) {
+  const canvasRef = useRef<HTMLCanvasElement | null>(null);
+  const shown = useRef<Uint8ClampedArray | null>(null);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    if (probs === null) {
+      shown.current = null;
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      return;
+    }
+    const target = paintRegions(probs, side, numClasses);
+    const from = shown.current && shown.current.length === target.length ? shown.current : null;
+    const small = new OffscreenCanvas(side, side);
+    const smallCtx = small.getContext('2d');
+    if (!smallCtx) return;
+    const image = new ImageData(side, side);
+    const draw = (pixels: Uint8ClampedArray) => {
+      image.data.set(pixels);
+      smallCtx.putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
+      if (points) drawPoints(ctx, points, pointStyle, canvas.width, canvas.height);
+      shown.current = pixels;
+    };
+    if (from === null || from === target) {
+      draw(target);
+      canvas.dataset.frameDrawn = String(Date.now());
+      return;
+    }
+    let raf = 0;
+    const start = performance.now();
+    const step = (now: number) => {
+      const t = Math.min(1, (now - start) / FADE_MS);
+      draw(t >= 1 ? target : blendPixels(from, target, t));
+      if (t < 1) raf = requestAnimationFrame(step);
+      else canvas.dataset.frameDrawn = String(Date.now());
+    };
+    raf = requestAnimationFrame(step);
+    return () => {
+      cancelAnimationFrame(raf);
+      // A newer picture starts from what is on screen, not from where this fade was heading.
+    };
+  }, [probs, side, numClasses, points, pointStyle]);
+
+  return (
+    <figure className="region-panel">
+      <figcaption>
+        <strong>{title}</strong>
+        <span className="region-caption">{caption}</span>
+      </figcaption>
+      <canvas
+        ref={canvasRef}
+        width={PICTURE}
+        height={PICTURE}
+        data-testid={testId}
+        data-points={points ? points.classes.length : 0}
+        role="img"
+        aria-label={`${title}: ${caption}`}
+      />
+      {probs === null && <p className="region-empty">Run the theft to draw the regions.</p>}
+    </figure>
+  );
+}
+
+function drawPoints(ctx: CanvasRenderingContext2D, points: RegionPoints, style: 'dot' | 'ring', width: number, height: number) {
+  const n = points.classes.length;
+  // Many points get smaller marks, so 1,200 queries do not hide the regions under them.
+  const r = n > 800 ? 2 : n > 300 ? 2.5 : 3.2;
+  ctx.lineWidth = style === 'ring' ? 1.2 : 0.8;
+  for (let i = 0; i < n; i++) {
+    const [px, py] = toPicture(points.xy[2 * i], points.xy[2 * i + 1], width, height);
+    const [cr, cg, cb] = CLASS_COLOURS[points.classes[i]] ?? [0, 0, 0];
+    ctx.beginPath();
+    ctx.arc(px, py, r, 0, 2 * Math.PI);
+    if (style === 'ring') {
+      ctx.strokeStyle = `rgb(${cr} ${cg} ${cb})`;
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = `rgb(${cr} ${cg} ${cb})`;
+      ctx.fill();
+      ctx.strokeStyle = 'rgb(20 20 20)';
+      ctx.stroke();
+    }
+  }
+}
