@@ -97,8 +97,8 @@ test('Run sits above the fold on a laptop, and a phone never scrolls sideways', 
   expect(box.y + box.height).toBeLessThanOrEqual(720);
   await page.setViewportSize({ width: 390, height: 844 });
   await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  // The classroom modes too: the lesson, presenter mode, the handout.
-  for (const hash of ['#lesson=3', '#present=1', '#view=handout']) {
+  // The classroom modes too: the lesson, presenter mode, the handout; and the playground.
+  for (const hash of ['#lesson=3', '#present=1', '#view=handout', '#view=playground']) {
     await page.goto(`./${hash}`);
     await page.reload();
     await expect(page.getByRole('heading', { name: 'Model Theft Lab' })).toBeVisible();

@@ -57,6 +57,9 @@ describe('share-link codec', () => {
     expect(mixed.issues).toHaveLength(2);
     // The lab's own defaults (a convnet thief, 600 queries) are not choices: they change silently.
     expect(parseHash('#v=2&data=moons').issues).toEqual([]);
+    // The playground without a data set opens on two moons, without a word; a named image set is said.
+    expect(parseHash('#v=2&view=playground')).toMatchObject({ params: { view: 'playground', dataset: 'moons' }, issues: [] });
+    expect(parseHash('#v=2&view=playground&data=fashion-mnist').issues.map((i) => i.message)).toEqual(['The 2-D playground draws 2-D data, not Fashion-MNIST: it opened on Two moons.']);
   });
 
   it('writes nothing for the defaults and only the changed keys otherwise, sorted', () => {

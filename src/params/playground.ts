@@ -48,7 +48,8 @@ export function coherentParams(p: Params): { params: Params; repairs: string[] }
   const repairs: string[] = [];
   const data = PARAMS.dataset.optionLabels;
   if (out.view === 'playground' && !isToyDataset(out.dataset)) {
-    repairs.push(`The 2-D playground draws 2-D data, not ${data[out.dataset]}: it opened on ${data[PLAYGROUND_DATASET]}.`);
+    // `#view=playground` alone names no data set: the lab's default is nobody's choice, so no word.
+    if (p.dataset !== DEFAULT_PARAMS.dataset) repairs.push(`The 2-D playground draws 2-D data, not ${data[out.dataset]}: it opened on ${data[PLAYGROUND_DATASET]}.`);
     out.dataset = PLAYGROUND_DATASET;
   }
   if (!isToyDataset(out.dataset)) return { params: out, repairs };
