@@ -59,6 +59,15 @@ describe('share-link codec', () => {
     expect(parseHash('#v=2&data=moons').issues).toEqual([]);
     // The playground without a data set opens on two moons, without a word; a named image set is said.
     expect(parseHash('#v=2&view=playground')).toMatchObject({ params: { view: 'playground', dataset: 'moons' }, issues: [] });
+    // The playground's own defaults: its thieves train 20 epochs a step unless the link says otherwise.
+    expect(parseHash('#v=2&data=moons').params.thiefEpochs).toBe(20);
+    expect(parseHash('#v=2&data=moons&tep=3').params.thiefEpochs).toBe(3);
+    const three = parseHash('#v=2&data=moons&tep=3').params;
+    // A playground link names the mode and what differs from the playground's defaults (MLP thief, no shifts, 1,200 queries).
+    expect(toHash(three)).toBe('#v=2&data=moons&tep=3&view=playground');
+    expect(toHash({ ...three, thiefEpochs: 20 })).toBe('#v=2&data=moons&view=playground');
+    expect(toHash({ ...three, thiefEpochs: 20, budget: 600 })).toBe('#v=2&budget=600&data=moons&view=playground');
+    expect(parseHash('#v=2&data=moons&tep=20').params).toEqual(parseHash('#v=2&data=moons').params);
     expect(parseHash('#v=2&view=playground&data=fashion-mnist').issues.map((i) => i.message)).toEqual(['The 2-D playground draws 2-D data, not Fashion-MNIST: it opened on Two moons.']);
   });
 

@@ -4,8 +4,8 @@
  * Parsing never throws: every bad value falls back to its default and is reported, so a
  * hand-edited link shows a clear message instead of a blank page or a silent wrong result.
  */
-import { DEFAULT_PARAMS, PARAMS, coerceNumberParam, type NumberParamKey, type ParamKey, type Params } from './schema';
-import { coherentParams } from './playground';
+import { DEFAULT_PARAMS, PARAMS, coerceNumberParam, isToyDataset, type NumberParamKey, type ParamKey, type Params } from './schema';
+import { coherentParams, PLAYGROUND_DEFAULTS } from './playground';
 
 /**
  * The link format's version, written as `v=`. A link holds only the values that differ from the
@@ -107,15 +107,25 @@ export function parseHash(hash: string): ParsedLink {
   // A link can name a mix that cannot run (a convnet thief on 2-D points): repaired, and said.
   const coherent = coherentParams(params as Params);
   for (const message of coherent.repairs) issues.push({ key: PARAMS.dataset.urlKey, message });
+  // The playground has defaults of its own (its thieves train longer): a playground link that
+  // does not name such a setting means the playground's default, as toHash leaves it out.
+  if (isToyDataset(coherent.params.dataset)) {
+    for (const key of Object.keys(PLAYGROUND_DEFAULTS) as (keyof typeof PLAYGROUND_DEFAULTS)[]) {
+      if (!seen.has(PARAMS[key].urlKey)) Object.assign(coherent.params, { [key]: PLAYGROUND_DEFAULTS[key] });
+    }
+  }
   return { params: coherent.params, issues };
 }
 
 /** `#v=1&…` with only the values that differ from the defaults; `''` when all are default. */
 export function toHash(params: Params): string {
   const entries: [string, string][] = [];
+  // The mode the link will open in (a playground view on image data opens on 2-D data) picks the defaults.
+  const toy = isToyDataset(params.dataset) || params.view === 'playground';
+  const defaults: Params = toy ? { ...DEFAULT_PARAMS, ...PLAYGROUND_DEFAULTS } : DEFAULT_PARAMS;
   for (const key of Object.keys(PARAMS) as ParamKey[]) {
     // A record saved before a setting existed lacks it: that is its default, not "undefined".
-    if (params[key] !== undefined && params[key] !== DEFAULT_PARAMS[key]) entries.push([PARAMS[key].urlKey, String(params[key])]);
+    if (params[key] !== undefined && params[key] !== defaults[key]) entries.push([PARAMS[key].urlKey, String(params[key])]);
   }
   if (entries.length === 0) return '';
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -22,6 +22,17 @@ export const PLAYGROUND_DATASET = 'moons' as const;
  */
 export const PLAYGROUND_THIEF_EPOCHS = 20;
 
+/**
+ * Where the playground's defaults differ from the lab's. A link leaves a setting out when it is
+ * the default of its own mode, so `#view=playground` alone trains the playground's thieves.
+ */
+export const PLAYGROUND_DEFAULTS = {
+  substitute: 'mlp',
+  shift: 0,
+  budget: PLAYGROUND_BUDGET_MAX,
+  thiefEpochs: PLAYGROUND_THIEF_EPOCHS,
+} as const satisfies Partial<Params>;
+
 /** `p` made fit for the playground: a 2-D data set, the MLP thief, no shifts, a budget it can answer. */
 export function enterPlayground(p: Params): Params {
   const thiefEpochs = p.thiefEpochs === DEFAULT_PARAMS.thiefEpochs ? PLAYGROUND_THIEF_EPOCHS : p.thiefEpochs;
