@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, type PointerEvent } from 'react';
 import { prepareDrawing, rgbaToInk } from '../math/drawing';
-import { describeDefense, selectPadPreview, selectPadView } from '../store/selectors';
+import { describeDefense } from '../store/describeDefense';
+import { selectPadPreview, selectPadView } from '../store/padView';
 import { AnswerBars } from './charts/AnswerBars';
 import { DigitImage } from './DigitImage';
 import { useApp } from './storeContext';

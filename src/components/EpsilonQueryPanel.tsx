@@ -1,4 +1,4 @@
-import { selectEpsilonQuery } from '../store/selectors';
+import { selectEpsilonQuery } from '../store/epsilonQuery';
 import { EpsilonQueryChart } from './charts/EpsilonQueryChart';
 import { DigitImage } from './DigitImage';
 import { useApp } from './storeContext';

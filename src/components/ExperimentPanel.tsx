@@ -1,5 +1,5 @@
 import { IMAGE_DATASETS, PARAMS } from '../params/schema';
-import { selectThiefChart } from '../store/selectors';
+import { selectThiefChart } from '../store/thiefChart';
 import { HeadlineNumbers, ThiefChart, ThiefChartCaption } from './ThiefChart';
 import { EnumSelect } from './controls/EnumSelect';
 import { ParamSlider } from './controls/ParamSlider';
@@ -129,7 +129,7 @@ function ResetAllButton({ disabled }: { disabled: boolean }) {
 }
 
 function BudgetSteps() {
-  const ticks = useApp((s) => selectThiefChart(s.run, s.params.budget).xTicks);
+  const ticks = useApp((s) => selectThiefChart(s.run, s.params).xTicks);
   return (
     <p className="hint">
       Budget steps: {ticks.map((q) => q.toLocaleString('en-US')).join(' · ')} {PARAMS.budget.unit}.

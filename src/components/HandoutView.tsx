@@ -6,7 +6,7 @@ import { HANDOUT_QUESTIONS } from '../store/handout';
 import { LESSON, lessonVerdict } from '../store/lesson';
 import type { RecordedRun } from '../store/recordedRun';
 import { recordedRunState } from '../store/replay';
-import { selectThiefChart } from '../store/selectors';
+import { selectThiefChart } from '../store/thiefChart';
 import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
 import './handout.css';
 
@@ -69,7 +69,7 @@ export function HandoutView() {
               {i + 1}. {step.title}
             </h3>
             <p>{step.text}</p>
-            {showChart && <SubstituteAccuracyChart data={selectThiefChart(run, run.config!.budget)} />}
+            {showChart && <SubstituteAccuracyChart data={selectThiefChart(run, run.config!)} />}
             <p className="handout-verdict">
               <strong>What happened: </strong>
               {lessonVerdict(step, run).text}

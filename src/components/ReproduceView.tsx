@@ -7,7 +7,8 @@ import { selectReportCurve, selectTradeoffView } from '../store/reportSelectors'
 import { selectDisplayedReport } from '../store/displayedReport';
 import { cell, signed } from '../reproduction/markdown';
 import type { ReportExperiment } from '../reproduction/report';
-import { formatDuration, selectThiefChart } from '../store/selectors';
+import { formatDuration } from '../store/format';
+import { selectThiefChart } from '../store/thiefChart';
 import { ArchitectureBars } from './charts/ArchitectureBars';
 import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
 import { GridHeatmap } from './charts/GridHeatmap';

@@ -1,4 +1,4 @@
-import { selectReverseSigmoidChart } from '../store/selectors';
+import { selectReverseSigmoidChart } from '../store/reverseSigmoidChart';
 import { ReverseSigmoidChart } from './charts/ReverseSigmoidChart';
 import { useApp } from './storeContext';
 

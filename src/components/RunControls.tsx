@@ -4,7 +4,7 @@
  */
 import { DEFENSE_SETTINGS } from '../params/runSettings';
 import { PARAMS, type NumberParamKey, type ParamKey } from '../params/schema';
-import { formatDuration } from '../store/selectors';
+import { formatDuration } from '../store/format';
 import { EnumSelect } from './controls/EnumSelect';
 import { ParamSlider } from './controls/ParamSlider';
 import { RetrainDefender } from './RetrainDefender';

@@ -1,12 +1,12 @@
 import { useDeferredValue } from 'react';
 import { chartCaption } from '../store/chartCaption';
-import { selectThiefChart } from '../store/selectors';
+import { selectThiefChart } from '../store/thiefChart';
 import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
 import { useApp } from './storeContext';
 
 /** The live chart: its data object is memoised per points array, so it redraws only when a point arrives. */
 export function ThiefChart() {
-  const chart = useApp((s) => selectThiefChart(s.run, s.params.budget));
+  const chart = useApp((s) => selectThiefChart(s.run, s.params));
   // The chart redraws in a deferred (interruptible) render: React renders it in slices that yield
   // to the browser, so a streamed point never holds the main thread for the whole redraw.
   const deferred = useDeferredValue(chart);

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { placeholderSampleStrip, selectSampleStrip, type SampleCard as SampleCardData } from '../store/selectors';
+import { placeholderSampleStrip, selectSampleStrip, type SampleCard as SampleCardData } from '../store/sampleStrip';
 import { AnswerBars } from './charts/AnswerBars';
 import { DigitImage } from './DigitImage';
 import { useApp } from './storeContext';

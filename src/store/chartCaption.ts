@@ -5,7 +5,7 @@
  */
 import { PARAMS } from '../params/schema';
 import type { RunState } from './appStore';
-import { describeDefense } from './selectors';
+import { describeDefense } from './describeDefense';
 
 export function chartCaption(run: Pick<RunState, 'config' | 'replay' | 'status'>): string {
   const c = run.config;

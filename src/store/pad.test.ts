@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore, type AppStore } from './appStore';
-import { selectPadPreview, selectPadView } from './selectors';
+import { selectPadPreview, selectPadView } from './padView';
 import { DEFAULT_PARAMS } from '../params/schema';
 import type { ClassifyResult, Command, EngineEvent, RunSummary } from '../engine/protocol';
 

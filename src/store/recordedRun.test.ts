@@ -5,7 +5,7 @@ import type { CurvePoint, RunSummary, SampleAnswer } from '../engine/protocol';
 import { createAppStore } from './appStore';
 import { makeRecording, parseRecording, recordingFileName, type RecordedRun } from './recordedRun';
 import { replayEvents, scheduleReplay, type Timers } from './replay';
-import { selectThiefChart } from './selectors';
+import { selectThiefChart } from './thiefChart';
 
 const cost = { argmaxUnchanged: 0.99, cosine: 0.34, mae: 0.18, kl: 2.2, minEntry: 0.01, meanSum: 1 };
 function point(queries: number, honest: number, defended: number): CurvePoint {
@@ -120,7 +120,7 @@ describe('recorded runs', () => {
     expect(s.params.budget).toBe(600);
     expect(s.run.status).toBe('running');
     expect(s.run.replay).toMatchObject({ backend: 'wasm', recordedAt: '2026-12-03T07:00:00.000Z', from: 'a test' });
-    expect(selectThiefChart(s.run, 600).rows.map((r) => r.defendedAgreement)).toEqual([0.08]);
+    expect(selectThiefChart(s.run, s.params).rows.map((r) => r.defendedAgreement)).toEqual([0.08]);
     timers.tick();
     timers.tick();
     s = store.getState();

@@ -7,7 +7,7 @@ import { createMemo } from './memo';
 import type { ReportCharts, TradeoffPoint } from '../reproduction/report';
 import type { RunSummary } from '../engine/protocol';
 import type { ReproduceState } from './reproduce';
-import type { ThiefChartData } from './selectors';
+import type { ThiefChartData } from './thiefChart';
 
 export interface TradeoffGroup {
   group: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
 import { FakeWorker } from './fakeWorker';
 import { runEngine } from './engineSupervisor';
-import { answerBarsGeometry, formatDuration, padBarsGeometry, placeholderSampleStrip, selectEpsilonQuery, selectReverseSigmoidChart, selectSampleStrip, selectThiefChart } from './selectors';
+import { selectThiefChart } from './thiefChart';
 import { syncUrl, URL_WRITE_DELAY_MS, type UrlEnv } from './urlSync';
 import { DEFAULT_PARAMS } from '../params/schema';
 import type { EngineEvent } from '../engine/protocol';
@@ -122,18 +122,6 @@ describe('URL sync', () => {
   });
 });
 
-describe('selectors', () => {
-  it('returns the same reference until β or γ change', () => {
-    const a = selectReverseSigmoidChart(0.8, 0.5);
-    expect(selectReverseSigmoidChart(0.8, 0.5)).toBe(a);
-    const b = selectReverseSigmoidChart(0.8, 0.6);
-    expect(b).not.toBe(a);
-    expect(b.points).toHaveLength(401);
-    // With γ < 1 the defended curve folds near y = 0: at least one ambiguous band.
-    expect(b.ambiguous.length).toBeGreaterThan(0);
-  });
-});
-
 describe('run slice', () => {
   const point = (queries: number, acc: number) => ({
     queries,
@@ -181,20 +169,6 @@ describe('run slice', () => {
     // A progress event replaces the run object but must not hand the chart new data.
     w.emit({ type: 'progress', runId: 1, phase: 'attack', done: 9, total: 10, etaMs: 100 });
     expect(selectThiefChart(store.getState().run)).toBe(chart);
-  });
-
-  it('before a run the chart axis follows the budget setting, so Run with the same budget hands the chart the same object', () => {
-    const { store } = readyStore(); // budget 300
-    const idle = selectThiefChart(store.getState().run, store.getState().params.budget);
-    expect(idle.xTicks).toEqual([150, 300]);
-    expect(idle.xDomain).toEqual([150, 300]);
-    store.getState().startRun();
-    // Same budget, no rows yet: the very same data object, so the click's task does not redraw the chart.
-    expect(selectThiefChart(store.getState().run, store.getState().params.budget)).toBe(idle);
-    // During a run the run's own budget wins over a setting moved since.
-    expect(selectThiefChart(store.getState().run, 19200).xDomain).toEqual([150, 300]);
-    store.getState().resetRun();
-    expect(selectThiefChart(store.getState().run, 2400).xTicks).toEqual([150, 300, 600, 1200, 2400]);
   });
 
   it('drops events of an older run after stop + restart', () => {
@@ -269,94 +243,6 @@ describe('run slice', () => {
     expect(store.getState().params).toEqual({ ...DEFAULT_PARAMS, backend: 'cpu' });
   });
 
-  it('formats ETAs for people', () => {
-    expect(formatDuration(null)).toBe('…');
-    expect(formatDuration(4400)).toBe('4 s');
-    expect(formatDuration(200_000)).toBe('3 min 20 s');
-  });
-});
-
-describe('sample strip selector', () => {
-  it('before a run: 8 blank cards built like the real ones (20 zero-height bars on the zero line, 10 labels, one-line texts)', () => {
-    const cards = placeholderSampleStrip();
-    expect(cards).toHaveLength(8);
-    expect(placeholderSampleStrip()).toBe(cards);
-    const [card] = cards;
-    expect(card.geometry.bars).toHaveLength(20);
-    // The zero line sits at the bottom of the 56-unit box; every bar has zero height there.
-    expect(card.geometry.zeroY).toBe(56);
-    for (const bar of card.geometry.bars) expect(bar).toMatchObject({ y: 56, height: 0 });
-    expect(card.geometry.labels).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    // Never an empty string: an empty line would collapse and move the card when real text arrives.
-    expect(card.caption).toBe('\u00a0');
-    expect(card.stats).toBe('\u00a0');
-    expect(card.pixels.every((v) => v === 0)).toBe(true);
-  });
-
-  it('shapes one bar row per class, captions from class names, and a domain that shows negative ε entries', () => {
-    const samples = [
-      { pixels: new Array(784).fill(0), label: 3, original: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0], defended: [0.1, -0.003, 0.1, 0.4, 0.1, 0.1, 0.1, 0.003, 0, 0.1], defendedSum: 1, defendedMin: -0.003, centeringRounds: 3 },
-      { pixels: new Array(784).fill(0), label: -1, original: new Array(10).fill(0.1), defended: new Array(10).fill(0.1), defendedSum: 1, defendedMin: 0.1, centeringRounds: null },
-    ];
-    const names = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-    const cards = selectSampleStrip(samples, names);
-    expect(cards[0].caption).toBe('true: 3');
-    expect(cards[1].caption).toBe('random noise');
-    expect(cards[0].rows[3]).toEqual({ label: '3', original: 1, defended: 0.4 });
-    expect(cards[0].domain).toEqual([-0.003, 1]);
-    expect(cards[1].domain).toEqual([0, 1]);
-    expect(cards[0].stats).toBe('Σ 1.000 · min -0.003 · 3 rounds');
-    expect(cards[0].offSimplex).toBe(true);
-    expect(cards[1].stats).toBe('Σ 1.000 · min 0.100');
-    expect(cards[1].offSimplex).toBe(false);
-    expect(selectSampleStrip(samples, names)).toBe(cards);
-    expect(cards[0].summary).toBe("The defender's answer: 3 at 100%; the thief gets: 3 at 40%");
-    expect(cards[0].geometry.bars).toHaveLength(20);
-  });
-
-  it('places the answer glyph\'s bars by hand-derived geometry (200 × 56 box, top 2)', () => {
-    // Two classes: slot 100, gap 7.5 on each side, bars 42.5 wide; y(v) = 2 + (1 − v) · 54 on [0, 1].
-    const g = answerBarsGeometry(
-      [
-        { label: '0', original: 1, defended: 0.5 },
-        { label: '1', original: 0, defended: 0.25 },
-      ],
-      [0, 1],
-    );
-    expect(g.zeroY).toBe(56);
-    expect(g.labels).toEqual(['0', '1']);
-    expect(g.bars).toEqual([
-      { kind: 'original', x: 7.5, y: 2, width: 42.5, height: 54 },
-      { kind: 'defended', x: 50, y: 29, width: 42.5, height: 27 },
-      { kind: 'original', x: 107.5, y: 56, width: 42.5, height: 0 },
-      { kind: 'defended', x: 150, y: 42.5, width: 42.5, height: 13.5 },
-    ]);
-    // A raw ε answer below 0: on [−0.1, 1] zero sits at 2 + (1 − 0.1/1.1) · 54 and −0.1 hangs down to 56.
-    const raw = answerBarsGeometry([{ label: '0', original: 0.5, defended: -0.1 }], [-0.1, 1]);
-    expect(raw.zeroY).toBeCloseTo(2 + (1 - 0.1 / 1.1) * 54, 12);
-    const hanging = raw.bars[1];
-    expect(hanging.y).toBeCloseTo(raw.zeroY, 12);
-    expect(hanging.y + hanging.height).toBeCloseTo(56, 12);
-    // Values outside the domain are clipped to it, never drawn outside the box.
-    const clipped = answerBarsGeometry([{ label: '0', original: 1.5, defended: -1 }], [0, 1]);
-    expect(clipped.bars[0]).toMatchObject({ y: 2, height: 54 });
-    expect(clipped.bars[1]).toMatchObject({ y: 56, height: 0 });
-  });
-
-  it('places the drawing pad\'s bars by hand-derived geometry (200 × 106 box, top 2, top class solid)', () => {
-    // Four classes: slot 50, gap 4.5 on each side, bars 41 wide; y(v) = 2 + (1 − v) · 104 on [0, 1].
-    const rows = [0.5, 0.25, 0, 0.25].map((p, j) => ({ label: String(j), p, top: j === 0 }));
-    const g = padBarsGeometry(rows, [0, 1], 'defended');
-    expect(g.box).toEqual({ width: 200, height: 106, top: 2 });
-    expect(g.zeroY).toBe(106);
-    expect(g.labels).toEqual(['0', '1', '2', '3']);
-    expect(g.bars).toEqual([
-      { kind: 'defended', x: 4.5, y: 54, width: 41, height: 52, faded: false },
-      { kind: 'defended', x: 54.5, y: 80, width: 41, height: 26, faded: true },
-      { kind: 'defended', x: 104.5, y: 106, width: 41, height: 0, faded: true },
-      { kind: 'defended', x: 154.5, y: 80, width: 41, height: 26, faded: true },
-    ]);
-  });
 });
 
 describe('backend calibration cache', () => {
@@ -374,36 +260,6 @@ describe('backend calibration cache', () => {
     w.emit({ ...ready, calibration: { how: 'measured', record: fresh } });
     expect(saved).toEqual([fresh]);
     expect(store.getState().engine).toMatchObject({ state: 'ready', calibration: 'measured' });
-  });
-});
-
-describe('ε query selector (page-side y* from a probed direction)', () => {
-  const probe = {
-    probeId: 1, pixels: [], label: 0,
-    original: [0.9, 0.1, 0],
-    directionOneHot: [1, -1, 0.5],
-    directionAtY: [0, 0, 0],
-    degenerateAtY: true,
-  };
-  it('raw: y + ε·sign(d), hand values, sum and smallest entry', () => {
-    const v = selectEpsilonQuery(probe, 0.01, 'none', 'onehot');
-    expect(v.rows.map((r) => r.yStar)).toEqual([0.91, 0.09, 0.01].map((x) => expect.closeTo(x, 6)));
-    expect(v.rows.map((r) => r.sign)).toEqual([1, -1, 1]);
-    expect(v.sum).toBeCloseTo(1.01, 6);
-    expect(v.minEntry).toBeCloseTo(0.01, 6);
-    expect(v.argmaxUnchanged).toBe(true);
-    expect(v.rounds).toBeNull();
-  });
-  it('renormalizations: winner-takes-all sums to 1, centering reports its rounds', () => {
-    expect(selectEpsilonQuery(probe, 0.01, 'winner-takes-all', 'onehot').sum).toBeCloseTo(1, 6);
-    const c = selectEpsilonQuery(probe, 0.01, 'centering', 'onehot');
-    expect(Math.abs(c.sum - 1)).toBeLessThan(1e-3);
-    expect(c.rounds).toBeGreaterThanOrEqual(1);
-  });
-  it('at y the direction is degenerate: y* = y', () => {
-    const v = selectEpsilonQuery(probe, 0.05, 'none', 'at-y');
-    expect(v.degenerate).toBe(true);
-    expect(v.rows.map((r) => r.yStar)).toEqual(v.rows.map((r) => expect.closeTo(r.y, 6)));
   });
 });
 

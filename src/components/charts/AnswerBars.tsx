@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { AnswerBarsGeometry } from '../../store/selectors';
+import type { AnswerBarsGeometry } from '../../store/answerBars';
 
 /**
  * One query's answer per class: the defender's true probabilities beside the defended ones, as a

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartLegend, type LegendItem } from './ChartLegend';
-import type { EpsilonQueryView } from '../../store/selectors';
+import type { EpsilonQueryView } from '../../store/epsilonQuery';
 
 const ARROW = (sign: number) => (sign > 0 ? '▲' : sign < 0 ? '▼' : '·');
 

@@ -11,7 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import { ChartLegend, type LegendItem } from './ChartLegend';
-import type { ReverseSigmoidChartData } from '../../store/selectors';
+import type { ReverseSigmoidChartData } from '../../store/reverseSigmoidChart';
 
 /** In drawing order, styled as the lines below. */
 const LEGEND: readonly LegendItem[] = [

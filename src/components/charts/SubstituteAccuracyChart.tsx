@@ -10,7 +10,7 @@ import {
   YAxis,
 } from 'recharts';
 import { ChartLegend, type LegendItem } from './ChartLegend';
-import type { ThiefChartData } from '../../store/selectors';
+import type { ThiefChartData } from '../../store/thiefChart';
 
 /** In drawing order: accuracy solid, agreement dashed; blue honest, orange defended. */
 const LEGEND: readonly LegendItem[] = [

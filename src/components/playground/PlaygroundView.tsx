@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { TOY_DATASETS } from '../../params/schema';
 import { defendedPlane, defendedPlaneIsStale, frameAt, planeAgreement } from '../../store/playground';
-import { describeDefense } from '../../store/selectors';
+import { describeDefense } from '../../store/describeDefense';
 import { EnumSelect } from '../controls/EnumSelect';
 import { ParamSlider } from '../controls/ParamSlider';
 import { ThiefTrainingLength } from '../ExperimentPanel';
