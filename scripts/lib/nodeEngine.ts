@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { loadRealDataset } from '../../src/data/testing';
+import { toyDataset } from '../../src/data/toyDataset';
+import { isToyDataset } from '../../src/params/schema';
 import type { Dataset } from '../../src/data/load';
 import type { DatasetId } from '../../src/data/manifest';
 import { loadLayersModelFromDisk, useWasmBackendInNode } from '../../src/models/testing';
@@ -34,9 +36,11 @@ export async function startNodeEngine(): Promise<NodeEngine> {
   let runId = 0;
   return {
     async run(config, onEvent) {
-      const id = config.dataset as DatasetId;
-      if (!datasets.has(id)) datasets.set(id, loadRealDataset(id));
-      const dataset = await datasets.get(id)!;
+      // A 2-D data set is drawn from its seed, as the page's worker draws it.
+      const id = config.dataset;
+      const dataset = isToyDataset(id)
+        ? toyDataset({ dataset: id, toyClasses: config.toyClasses, toyNoise: config.toyNoise, toySeed: config.toySeed })
+        : await (datasets.get(id) ?? datasets.set(id, loadRealDataset(id)).get(id)!);
       const points: CurvePoint[] = [];
       const summary = await runExperiment(config, {
         runId: ++runId,

@@ -420,10 +420,14 @@ describe('thief protocols and optimizers (WASM backend, Node)', () => {
     expect(adam).toBeInstanceOf(tf.AdamOptimizer);
     expect(adam.getConfig()).toMatchObject({ learningRate: 1e-3 });
     adam.dispose();
+    const onPoints = createThiefOptimizer('adam', 'points');
+    expect(onPoints.getConfig()).toMatchObject({ learningRate: 1e-2 });
+    onPoints.dispose();
     const { sgdm, adam: adamSettings } = THIEF_OPTIMIZER_SETTINGS;
     expect(PARAMS.thiefOptimizer.optionLabels.sgdm).toContain(`momentum ${sgdm.momentum}`);
     expect(PARAMS.thiefOptimizer.optionLabels.sgdm).toContain(`learning rate ${sgdm.learningRate}`);
     expect(PARAMS.thiefOptimizer.optionLabels.adam).toContain(`learning rate ${adamSettings.learningRate.toFixed(3)}`);
+    expect(PARAMS.thiefOptimizer.optionLabels.adam).toContain(`${adamSettings.pointsLearningRate} on 2-D points`);
 
     const before = tf.memory().numTensors;
     const { ctx, training } = recordingContext();

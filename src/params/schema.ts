@@ -373,7 +373,7 @@ export const PARAMS = {
     urlKey: 'topt',
     word: 'Thief optimizer',
     options: THIEF_OPTIMIZERS,
-    optionLabels: { adam: 'Adam (learning rate 0.001)', sgdm: 'SGD with momentum 0.9 (learning rate 0.01)' },
+    optionLabels: { adam: 'Adam (learning rate 0.001; 0.01 on 2-D points)', sgdm: 'SGD with momentum 0.9 (learning rate 0.01)' },
     default: 'adam',
     help: 'How each thief updates its weights from a batch of answers.',
   } satisfies EnumParamSpec<ThiefOptimizerChoice>,
