@@ -80,10 +80,8 @@ export function RegionCanvas({ title, probs, side, numClasses, points = null, po
 
   return (
     <figure className="region-panel">
-      <figcaption>
-        <strong>{title}</strong>
-        <span className="region-caption">{caption}</span>
-      </figcaption>
+      {/* Title above and words below the picture: captions of different lengths leave the four pictures level. */}
+      <strong className="region-title">{title}</strong>
       <canvas
         ref={canvasRef}
         width={PICTURE}
@@ -94,6 +92,7 @@ export function RegionCanvas({ title, probs, side, numClasses, points = null, po
         aria-label={`${title}: ${caption}`}
       />
       {probs === null && <p className="region-empty">Run the theft to draw the regions.</p>}
+      <figcaption className="region-caption">{caption}</figcaption>
     </figure>
   );
 }
@@ -109,6 +108,11 @@ function drawPoints(ctx: CanvasRenderingContext2D, points: RegionPoints, style: 
     ctx.beginPath();
     ctx.arc(px, py, r, 0, 2 * Math.PI);
     if (style === 'ring') {
+      // A dark halo under the coloured ring: on its own class's region a bare ring would vanish.
+      ctx.lineWidth = 2.6;
+      ctx.strokeStyle = 'rgb(20 20 20 / 0.55)';
+      ctx.stroke();
+      ctx.lineWidth = 1.2;
       ctx.strokeStyle = `rgb(${cr} ${cg} ${cb})`;
       ctx.stroke();
     } else {
