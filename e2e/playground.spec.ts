@@ -71,3 +71,34 @@ test('a shared link reopens the same data and the same regions', async ({ browse
   }
   expect(pictures[1]).toEqual(pictures[0]);
 });
+
+test('the lab and the lesson open the playground on a preset that runs live; a link naming a playground preset runs it on opening', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('#v=2&backend=wasm');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'See it in 2-D first' }).click();
+  await expect(page.getByRole('heading', { name: 'The 2-D playground' })).toBeVisible();
+  await expect(page.getByTestId('pg-preset-look')).toContainText('no defense (β = 0)');
+  await expect(page.getByTestId('regions')).toHaveAttribute('data-frames', '4', { timeout: 90_000 });
+  expect(page.url()).toContain('demo=pg-copy');
+  // Moving a setting away from the preset's drops it from the link.
+  const beta = lab.slider('β (beta)');
+  await beta.focus();
+  await beta.press('ArrowRight');
+  await expect.poll(() => page.url()).not.toContain('demo=');
+  // The lesson's first step offers the same way in, and the lab tab brings the lesson back.
+  await lab.open('#v=2&backend=wasm&lesson=1');
+  await page.reload();
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'open the 2-D playground' }).click();
+  await expect(page.getByRole('heading', { name: 'The 2-D playground' })).toBeVisible();
+  await page.getByRole('button', { name: 'The lab', exact: true }).click();
+  await expect(page.getByTestId('lesson-step')).toHaveText('1');
+  // A shared link that names a playground preset runs it as the page opens.
+  await lab.open('#v=2&backend=wasm&data=spiral&view=playground&demo=pg-bend');
+  await page.reload();
+  await expect(page.getByTestId('pg-preset-look')).toContainText('three-arm spiral');
+  await expect(page.getByTestId('regions')).toHaveAttribute('data-frames', '4', { timeout: 90_000 });
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  expect(lab.consoleErrors).toEqual([]);
+});

@@ -1,4 +1,7 @@
-import { useEffect } from 'react';
+import { useContext, useEffect } from 'react';
+import { PLAYGROUND_PRESETS } from '../params/presets';
+import { choosePlaygroundPreset } from './playground/PlaygroundPresets';
+import { StoreContext } from './storeContext';
 import { LESSON, lessonPreset, lessonVerdict } from '../store/lesson';
 import { useApp } from './storeContext';
 import { usePresetPlayer } from './usePresetPlayer';
@@ -35,6 +38,7 @@ export function LessonPanel() {
       </p>
       <h3 id="lesson-title">{step.title}</h3>
       <p className="lesson-text">{step.text}</p>
+      {index === 0 && <PlaygroundFirst />}
       <p className={`lesson-verdict lesson-verdict-${verdict.kind}`} data-testid="lesson-verdict" data-kind={verdict.kind} aria-live="polite">
         {verdict.kind === 'ready' && <strong>What happened: </strong>}
         {verdict.text}
@@ -59,5 +63,21 @@ export function LessonPanel() {
         </button>
       </div>
     </section>
+  );
+}
+
+/** The lesson's way into the 2-D playground: the same theft as pictures, in seconds, before the digits. */
+function PlaygroundFirst() {
+  const store = useContext(StoreContext);
+  const liveRunning = useApp((s) => s.run.status === 'running' && !s.run.replay);
+  if (!store) return null;
+  return (
+    <p className="lesson-aside">
+      New to this? See the whole theft first on points in a plane, where the thief&apos;s copy of the defender can be drawn (a few seconds):{' '}
+      <button type="button" className="link-button" onClick={() => choosePlaygroundPreset(store, PLAYGROUND_PRESETS[0], false)} disabled={liveRunning}>
+        open the 2-D playground
+      </button>
+      . The lab tab brings you back to this step.
+    </p>
   );
 }

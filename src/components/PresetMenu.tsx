@@ -1,6 +1,7 @@
 import { useContext, useEffect, useRef, useState } from 'react';
 import { parseHash } from '../params/codec';
-import { PRESETS, presetById } from '../params/presets';
+import { PLAYGROUND_PRESETS, PRESETS, presetById } from '../params/presets';
+import { choosePlaygroundPreset } from './playground/PlaygroundPresets';
 import { changedRunSettings } from '../params/runSettings';
 import type { DemoChoice } from '../params/schema';
 import { REPLAY_SPEEDS, type ReplaySpeed } from '../store/replay';
@@ -71,6 +72,11 @@ export function PresetMenu() {
         <button type="button" className="link-button" onClick={() => setNumber('lesson', 1)} disabled={liveRunning}>
           Start the guided lesson
         </button>
+        {store && (
+          <button type="button" className="link-button" onClick={() => choosePlaygroundPreset(store, PLAYGROUND_PRESETS[0], false)} disabled={liveRunning}>
+            See it in 2-D first
+          </button>
+        )}
         {preset && (
           <>
             <button type="button" onClick={() => choose(preset.id)} disabled={liveRunning}>

@@ -97,6 +97,77 @@ export function presetById(id: string): Preset | undefined {
   return PRESETS.find((p) => p.id === id);
 }
 
+/**
+ * The 2-D playground's moments. A whole theft on 2-D points takes seconds, so these run live
+ * instead of replaying a recording: choosing one (or opening a link that names it) sets the
+ * controls and starts the run. What each paragraph says is checked against the engine's own run
+ * of its link (playgroundPresets.test.ts).
+ */
+export const PLAYGROUND_PRESET_IDS = ['pg-copy', 'pg-bend', 'pg-strong', 'pg-eps', 'pg-jacobian', 'pg-argmax'] as const;
+export type PlaygroundPresetId = (typeof PLAYGROUND_PRESET_IDS)[number];
+
+export interface PlaygroundPreset {
+  id: PlaygroundPresetId;
+  title: string;
+  link: string;
+  look: string;
+}
+
+export const PLAYGROUND_PRESETS: readonly PlaygroundPreset[] = [
+  {
+    id: 'pg-copy',
+    title: 'Watch the thief copy the boundary',
+    link: '#v=2&beta=0&data=moons&view=playground',
+    look:
+      'Three moons, no defense (β = 0): both thieves get honest answers. Step through the pictures: at 150 queries the copy has the rough shape, ' +
+      'by 1,200 its regions sit where the defender’s do, except far from any query, where nobody asked.',
+  },
+  {
+    id: 'pg-bend',
+    title: 'The reverse sigmoid bends the copy',
+    link: '#v=2&data=spiral&view=playground',
+    look:
+      'A three-arm spiral with the defense that works (β = 1, γ = 0.5). The fourth picture shows what the defense hands out: the same top class everywhere, ' +
+      'but nearly flat probabilities. The thief trained on them copies far less of the plane than the honest one, and its regions are pale: it learned to be unsure.',
+  },
+  {
+    id: 'pg-strong',
+    title: 'Too strong: the answers change colour',
+    link: '#v=2&beta=1.6&data=moons&view=playground',
+    look:
+      'β = 1.6 flips the ranking: in the fourth picture the top class of the defended answers is another colour than the defender’s almost everywhere. ' +
+      'The thief copies the wrong colours faithfully, and so would every honest user.',
+  },
+  {
+    id: 'pg-eps',
+    title: 'The ε counter-attack: tiny nudges, a worse copy',
+    link: '#v=2&data=spiral&def=epsilon&eps=0.1&view=playground',
+    look:
+      'ε = 0.1 moves each probability by at most 0.1, in the direction that hurts a thief’s training most; the top class never changes, so the fourth picture ' +
+      'looks like the defender’s. Yet the thief trained on these answers copies much less of the spiral than the honest one.',
+  },
+  {
+    id: 'pg-jacobian',
+    title: 'Jacobian augmentation walks to the boundary',
+    link: '#v=2&attack=jacobian&data=moons&view=playground',
+    look:
+      'This thief starts from 150 points and makes new ones by stepping each point along the defender’s gradient. Step through the pictures: ' +
+      'the dots double every round and crowd the boundaries. Against the defense its steps follow flattened answers, and its copy falls far behind.',
+  },
+  {
+    id: 'pg-argmax',
+    title: 'A label-only thief ignores the defense',
+    link: '#v=2&attack=argmax&data=moons&view=playground',
+    look:
+      'This thief keeps only the top class of each answer. The reverse sigmoid never moves the top class, so both thieves learn the same thing ' +
+      'and their pictures match.',
+  },
+];
+
+export function playgroundPresetById(id: string): PlaygroundPreset | undefined {
+  return PLAYGROUND_PRESETS.find((p) => p.id === id);
+}
+
 /** Where a preset's recorded replay is served from, relative to the site's root. */
 export function demoPath(id: string): string {
   return `demos/${id}.json`;

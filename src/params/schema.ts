@@ -4,7 +4,7 @@
  * codec all read this table, so a range is declared exactly once.
  */
 import { z } from 'zod';
-import { PRESETS, PRESET_IDS } from './presets';
+import { PLAYGROUND_PRESETS, PLAYGROUND_PRESET_IDS, PRESETS, PRESET_IDS } from './presets';
 
 // zod compiles object schemas with `new Function` when it can; the built page's Content-Security-
 // Policy forbids eval, and even zod's probe for it would be reported as a violation. Interpreted
@@ -82,8 +82,8 @@ export type ThemeChoice = (typeof THEMES)[number];
 export const VIEWS = ['lab', 'playground', 'reproduce', 'handout'] as const;
 export type ViewChoice = (typeof VIEWS)[number];
 
-/** `demo=<preset>` in a link replays that preset's recorded run when the page opens. */
-export const DEMOS = ['none', ...PRESET_IDS] as const;
+/** `demo=<preset>` in a link replays that preset's recorded run when the page opens (a playground preset runs live). */
+export const DEMOS = ['none', ...PRESET_IDS, ...PLAYGROUND_PRESET_IDS] as const;
 export type DemoChoice = (typeof DEMOS)[number];
 
 export const EPS_DIRECTIONS = ['onehot', 'at-y'] as const;
@@ -145,7 +145,7 @@ export const PARAMS = {
     urlKey: 'demo',
     word: 'Replayed preset',
     options: DEMOS,
-    optionLabels: Object.fromEntries([['none', 'None'], ...PRESETS.map((p) => [p.id, p.title])]) as Record<DemoChoice, string>,
+    optionLabels: Object.fromEntries([['none', 'None'], ...[...PRESETS, ...PLAYGROUND_PRESETS].map((p) => [p.id, p.title])]) as Record<DemoChoice, string>,
     default: 'none',
     help: 'A preset whose recorded run the page replays when it opens (a shared demo link).',
   } satisfies EnumParamSpec<DemoChoice>,

@@ -9,6 +9,7 @@ import { DefenseParams, RunButtons, RunStatus } from '../RunControls';
 import { StaleRunNote } from '../StaleRunNote';
 import { ThiefChart } from '../ThiefChart';
 import { useApp } from '../storeContext';
+import { PlaygroundPresets } from './PlaygroundPresets';
 import { RegionCanvas } from './RegionCanvas';
 import './playground.css';
 
@@ -59,6 +60,7 @@ export function PlaygroundView() {
             </details>
           </div>
           <div className="exp-main">
+            <PlaygroundPresets />
             <StaleRunNote />
             <RegionPanels />
             <ThiefChart />
