@@ -124,3 +124,23 @@ test('the guided lesson, presenter mode, the handout and the phone layout', asyn
   await page.waitForTimeout(300);
   await page.screenshot({ path: 'docs/screenshot-phone.png' });
 });
+
+test('the 2-D playground on its "bends the copy" preset, at 1280×720 and 390×844', async ({ page }) => {
+  test.setTimeout(120_000);
+  const lab = new LabPage(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  const link = '#v=2&backend=wasm&data=spiral&view=playground&demo=pg-bend';
+  for (const [width, height, path] of [
+    [1280, 720, 'docs/screenshot-playground.png'],
+    [390, 844, 'docs/screenshot-playground-phone.png'],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await lab.open(link);
+    await page.reload();
+    await expect(page.getByTestId('regions')).toHaveAttribute('data-frames', '4', { timeout: 60_000 });
+    await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+    await page.waitForTimeout(800);
+    await page.locator(width > 600 ? '#pg-title' : '[data-testid="regions"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path });
+  }
+});
