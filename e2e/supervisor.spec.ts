@@ -130,3 +130,53 @@ test('Stop during a slow data download ends the run at once, without replacing t
   await page.unrouteAll({ behavior: 'ignoreErrors' });
   expect(lab.consoleErrors).toEqual([]);
 });
+
+test('a lost GPU mid-run (WebGL): the page says so at once, keeps the points, and a fresh engine runs the next theft', async ({ page }) => {
+  test.setTimeout(180_000);
+  const lab = new LabPage(page);
+  // A small MLP thief: seconds a run even on the software WebGL here.
+  await lab.open('#v=2&backend=webgl&sub=I&budget=300&eval=200&tep=1');
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  await expect.poll(() => lab.thiefPoints('defended'), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
+  const kept = await lab.thiefPoints('defended');
+  // The context goes away, as after a driver reset.
+  const saidAfterMs = await loseGpu(page);
+  const status = page.getByTestId('run-status');
+  await expect(status).toContainText('The GPU stopped working (the WebGL context was lost), so this run ended early');
+  expect(await lab.thiefPoints('defended')).toBeGreaterThanOrEqual(kept);
+  console.log(`WebGL: the loss was on the page ${saidAfterMs} ms after it happened`);
+  // A fresh engine (a fresh context) comes up by itself, and a run on it finishes.
+  await lab.waitForBackend();
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  expect(lab.consoleErrors).toEqual([]);
+});
+
+test('a lost GPU mid-run (WebGPU): the run ends with the reason, and a fresh engine gets a new device', async ({ page }) => {
+  test.setTimeout(120_000);
+  const lab = new LabPage(page);
+  await lab.open('#v=2&backend=webgpu&sub=I&budget=300&eval=200&tep=1');
+  expect(await lab.waitForBackend()).toBe('WebGPU');
+  await page.getByRole('button', { name: 'Run the theft' }).click();
+  // The software WebGPU here is too slow to wait for a point: the device goes while the run works.
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'running');
+  await page.waitForTimeout(1500);
+  const saidAfterMs = await loseGpu(page);
+  await expect(page.getByTestId('run-status')).toContainText(/The GPU stopped working \(the WebGPU device was lost \((destroyed|unknown)[^)]*\)\), so this run ended early/);
+  console.log(`WebGPU: the loss was on the page ${saidAfterMs} ms after it happened`);
+  expect(await lab.waitForBackend()).toBe('WebGPU');
+  await expect(page.getByTestId('notices')).toContainText('The engine lost its GPU; a fresh one was started.');
+  expect(lab.consoleErrors).toEqual([]);
+});
+
+/** Ends the engine's GPU device or context through its fault-injection hook; the ms until the page shows the run failed. */
+async function loseGpu(page: import('@playwright/test').Page): Promise<number> {
+  const engine = page.workers().find((w) => w.url().includes('worker'));
+  if (!engine) throw new Error('no engine worker');
+  const t0 = Date.now();
+  await engine.evaluate(() => (self as unknown as { __modelTheftLabLoseGpu(): void }).__modelTheftLabLoseGpu());
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'error', { timeout: 10_000 });
+  return Date.now() - t0;
+}

@@ -278,8 +278,11 @@ export type EngineEvent =
   | { type: 'memory'; requestId: number; numTensors: number; numBytes: number; wasmHeapBytes: number | null }
   | ({ type: 'probe' } & ProbeResult)
   | ({ type: 'classified' } & ClassifyResult)
-  /** `cause: 'out-of-memory'`: the backend's memory ran out; WASM memory cannot shrink, so the page replaces the worker. */
-  | { type: 'error'; runId?: number; probeId?: number; classifyId?: number; phase: 'init' | 'run' | 'probe' | 'classify'; message: string; hint: string; cause?: 'out-of-memory' };
+  /**
+   * `cause: 'out-of-memory'`: the backend's memory ran out; WASM memory cannot shrink, so the page replaces the worker.
+   * `cause: 'gpu-lost'`: the GPU device or context went away; the backend cannot get it back, so the page replaces the worker.
+   */
+  | { type: 'error'; runId?: number; probeId?: number; classifyId?: number; phase: 'init' | 'run' | 'probe' | 'classify'; message: string; hint: string; cause?: 'out-of-memory' | 'gpu-lost' };
 
 /** Exhaustiveness helper for `switch` over the unions above. */
 export function assertNever(x: never): never {

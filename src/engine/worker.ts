@@ -17,6 +17,7 @@ import { benchLimits, benchModels } from './bench';
 import { probeQuery } from './probe';
 import { NoDefenderError, PadClassifier, snapshotThieves, testImage, type ThiefSnapshot } from './classify';
 import { createYield } from './yieldNow';
+import { watchGpuLoss } from './gpuLoss';
 import { createGramCache } from './gramCache';
 import { createRegionPainter } from './regions';
 import { throttleProgress } from './throttleProgress';
@@ -44,6 +45,8 @@ const store: ModelStore = typeof indexedDB === 'undefined' ? memoryStore() : ind
 interface ActiveRun {
   runId: number;
   cancelled: boolean;
+  /** Ended by a lost GPU: its error is already said, so its end says nothing more. */
+  lostGpu: boolean;
   /** Pause/resume: the run holds at its next checkpoint (between training steps). */
   gate: PauseGate;
   finished: Promise<void>;
@@ -60,6 +63,7 @@ function newActiveRun(runId: number): ActiveRun {
   const run: ActiveRun = {
     runId,
     cancelled: false,
+    lostGpu: false,
     gate: createPauseGate(),
     finished: Promise.resolve(),
     stopped,
@@ -72,6 +76,22 @@ function newActiveRun(runId: number): ActiveRun {
   return run;
 }
 let active: ActiveRun | null = null;
+
+/**
+ * The GPU went away (see gpuLoss.ts). Said at once, not at the run's next step: a lost device can
+ * leave an operation waiting for ever, and the page replaces this worker when it hears this.
+ */
+function onGpuLost(what: string): void {
+  const hint = 'A fresh engine is starting and tries the GPU again; if it happens again, choose WASM in the Backend menu.';
+  const run = active;
+  if (run) {
+    run.lostGpu = true;
+    run.stop();
+    post({ type: 'error', runId: run.runId, phase: 'run', cause: 'gpu-lost', message: `The GPU stopped working (${what}), so this run ended early; the budget steps it had finished are kept.`, hint });
+    return;
+  }
+  post({ type: 'error', phase: 'run', cause: 'gpu-lost', message: `The GPU stopped working (${what}).`, hint });
+}
 
 async function init(cmd: Extract<Command, { type: 'init' }>): Promise<BackendName | null> {
   assetsBaseUrl = cmd.assetsBaseUrl;
@@ -86,6 +106,9 @@ async function init(cmd: Extract<Command, { type: 'init' }>): Promise<BackendNam
       numTensors: tf.memory().numTensors,
       calibration: choice.calibration,
     });
+    const watch = watchGpuLoss(choice.backend, tf.backend(), onGpuLost);
+    // Fault injection for the browser tests: ends the GPU device or context as a real loss would.
+    if (watch) Object.assign(self, { __modelTheftLabLoseGpu: () => watch.lose() });
     return choice.backend;
   } catch (e) {
     post({
@@ -211,7 +234,9 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
       padClassifier().setThieves(thieves);
       post({ type: 'done', runId, summary });
     } catch (e) {
-      if (e instanceof CancelledError) {
+      if (run.lostGpu) {
+        // Said already, when the GPU went away; whatever the dead backend threw since adds nothing.
+      } else if (e instanceof CancelledError) {
         post({ type: 'cancelled', runId, numTensors: tf.memory().numTensors });
       } else {
         const message = errorText(e);

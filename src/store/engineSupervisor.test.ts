@@ -140,6 +140,29 @@ describe('the engine supervisor', () => {
     expect(store.getState().notices.at(-1)?.text).toBe('The engine ran out of memory; a fresh one was started.');
   });
 
+  it('after a lost GPU the worker is replaced; the run keeps the error the worker said and its points; a later Stop of the old run is not the new one', () => {
+    const { clock, store, workers, runId } = setup();
+    const message = 'The GPU stopped working (the WebGPU device was lost (destroyed)), so this run ended early; the budget steps it had finished are kept.';
+    workers[0].emit({ type: 'error', runId, phase: 'run', message, hint: 'choose WASM', cause: 'gpu-lost' });
+    clock.advance(1);
+    expect(workers).toHaveLength(2);
+    expect(workers[0].terminated).toBe(true);
+    expect(store.getState().run).toMatchObject({ status: 'error', error: { message } });
+    expect(store.getState().run.rows).toHaveLength(2);
+    expect(store.getState().notices.at(-1)?.text).toBe('The engine lost its GPU; a fresh one was started.');
+    // The fresh worker is initialised like the first.
+    expect(workers[1].sent.map((c) => c.type)).toEqual(['init']);
+  });
+
+  it('a GPU lost while idle also replaces the worker, and says so once', () => {
+    const { clock, store, workers } = setup();
+    store.setState({ run: { ...store.getState().run, status: 'done' } });
+    workers[0].emit({ type: 'error', phase: 'run', message: 'The GPU stopped working (the WebGL context was lost).', hint: 'choose WASM', cause: 'gpu-lost' });
+    clock.advance(1);
+    expect(workers).toHaveLength(2);
+    expect(store.getState().run.status).toBe('done');
+  });
+
   it('a message that is not an engine event replaces the worker instead of throwing in the page', () => {
     const { store, workers } = setup();
     expect(() => workers[0].onmessage?.({ data: 42 } as unknown as MessageEvent<EngineEvent>)).not.toThrow();

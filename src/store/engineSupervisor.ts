@@ -62,6 +62,8 @@ export function runEngine(
         lastHeard = clock.now();
         // After an out-of-memory the backend stays broken (WASM memory never shrinks): replace the worker once the error is shown.
         if (event.type === 'error' && event.cause === 'out-of-memory') clock.setTimeout(() => restart('ran out of memory'), 0);
+        // A lost GPU device or context does not come back to the backend that held it: the same.
+        if (event.type === 'error' && event.cause === 'gpu-lost') clock.setTimeout(() => restart('lost its GPU'), 0);
         if ((event.type === 'cancelled' || event.type === 'done' || event.type === 'error') && 'runId' in event) clearStopWatch();
       },
       crashed: (what) => restart(what),
