@@ -20,6 +20,7 @@ import { argmaxRows } from '../src/math/metrics';
 import { useWasmBackendInNode } from '../src/models/testing';
 import { predictProbabilities } from '../src/models/training';
 import { DEFENDER_ARCH, defenderKey, trainDefender } from '../src/engine/defenderProvider';
+import { checkSliceAccuracy } from '../src/engine/defenderCheck';
 import { DEFAULT_PARAMS } from '../src/params/schema';
 
 const MODELS_DIR = resolve(import.meta.dirname, '../public/models');
@@ -32,6 +33,8 @@ export interface ShippedEntry {
   seed: number;
   defenderEpochs: number;
   testAccuracy: number;
+  /** Accuracy on the defender check's slice, which a loaded copy must match within its tolerance. */
+  checkAccuracy: number;
   testImages: number;
   trainedOn: string;
   trainSeconds: number;
@@ -68,6 +71,8 @@ async function main() {
     let correct = 0;
     for (let i = 0; i < pred.length; i++) if (pred[i] === data.test.labels[i]) correct++;
     const testAccuracy = correct / pred.length;
+    // What the app's defender check holds these weights to (the first 1,000 test images).
+    const checkAccuracy = await checkSliceAccuracy(model, data);
     const dir = join(MODELS_DIR, key);
     mkdirSync(dir, { recursive: true });
     await model.save(
@@ -96,6 +101,7 @@ async function main() {
       defenderEpochs: config.defenderEpochs,
       testAccuracy,
       testImages: pred.length,
+      checkAccuracy,
       trainedOn: `tfjs ${tf.version.tfjs} ${tf.getBackend()} in Node ${process.version}`,
       trainSeconds: Math.round(trainSeconds),
       sha256: Object.fromEntries(['model.json', 'weights.bin'].map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')])),

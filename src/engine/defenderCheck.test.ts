@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -5,7 +6,7 @@ import { loadRealDataset } from '../data/testing';
 import { buildModel } from '../models/registry';
 import { loadLayersModelFromDisk, useWasmBackendInNode } from '../models/testing';
 import { DEFAULT_PARAMS } from '../params/schema';
-import { checkDefender, CHECK_IMAGES } from './defenderCheck';
+import { checkDefender, checkSliceAccuracy, CHECK_IMAGES, CHECK_TOLERANCE, recordedCheckAccuracy, stampCheckAccuracy } from './defenderCheck';
 import { DEFENDER_ARCH, defenderKey, getDefender, memoryStore } from './defenderProvider';
 
 const SHIPPED = resolve(import.meta.dirname, '../../public/models', `${defenderKey(DEFAULT_PARAMS)}/model.json`);
@@ -39,6 +40,40 @@ describe('defenders prove themselves before a run uses them', () => {
     good.dispose();
     untrained.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a model stamped with its slice accuracy must still score it: a damaged one above the 50% floor is refused, a cached one keeps its stamp', async () => {
+    const data = await loadRealDataset('mnist');
+    const model = await loadLayersModelFromDisk(SHIPPED);
+    // The manifest records 0.99 for these weights; the same figure measured here passes.
+    const shipped = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../public/models/manifest.json'), 'utf8')) as { models: { key: string; checkAccuracy: number }[] };
+    const recorded = shipped.models.find((m) => m.key === defenderKey(DEFAULT_PARAMS))!.checkAccuracy;
+    expect(await checkSliceAccuracy(model, data)).toBe(recorded);
+    stampCheckAccuracy(model, recorded);
+    expect(await checkDefender(model, data)).toMatchObject({ ok: true, accuracy: recorded });
+    // Damage that keeps it over the floor: the first conv layer's kernel shrunk to a tenth.
+    const kernel = model.weights[0].read();
+    const shrunk = tf.mul(kernel, 0.1);
+    model.weights[0].write(shrunk);
+    shrunk.dispose();
+    const damaged = await checkSliceAccuracy(model, data);
+    expect(damaged).toBeGreaterThan(0.5);
+    expect(Math.abs(damaged - recorded)).toBeGreaterThan(CHECK_TOLERANCE);
+    expect(await checkDefender(model, data)).toMatchObject({
+      ok: false,
+      reason: `it labels ${(100 * damaged).toFixed(1)}% of 1,000 test images right, but 99.0% when it was made: the model has changed since`,
+    });
+    // Without a stamp the floor alone decides.
+    model.setUserDefinedMetadata({});
+    expect((await checkDefender(model, data)).ok).toBe(true);
+    // The stamp survives the cache: saved with the model, read back with it.
+    stampCheckAccuracy(model, 0.5);
+    const store = memoryStore();
+    await store.save('k', model);
+    const back = (await store.load('k'))!;
+    expect(recordedCheckAccuracy(back)).toBe(0.5);
+    model.dispose();
+    back.dispose();
   });
 
   it('a broken cached model is discarded and the shipped one used, and the run is told why', async () => {

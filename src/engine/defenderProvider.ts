@@ -10,7 +10,7 @@ import { buildModel } from '../models/registry';
 import { defenderArchitecture, TOY_DEFENDER_HIDDEN } from './architectures';
 import { createOptimizer, trainStep } from '../models/training';
 import type { DefenderSource, ExperimentConfig } from './protocol';
-import { checkDefender } from './defenderCheck';
+import { checkDefender, checkSliceAccuracy, stampCheckAccuracy } from './defenderCheck';
 import { toyDatasetKey } from '../data/toyDataset';
 import { isToyDataset } from '../params/schema';
 
@@ -177,6 +177,8 @@ export async function getDefender(
     if (notes.length > 0) note(`So the defender is trained here, live (${defenderTrainingSteps(dataset, defenderEpochs(dataset, config)).toLocaleString('en-US')} steps; Stop cancels it).`);
   }
   const model = await trainDefender(dataset, config, hooks);
+  // Its slice accuracy goes into the cache with it: a cached copy that later scores otherwise has changed.
+  stampCheckAccuracy(model, await checkSliceAccuracy(model, dataset));
   // A full disk or private mode must not fail the run: the defender just is not cached, and the page says so.
   await store.save(key, model).catch((e: unknown) => note(`The trained defender could not be cached (${why(e)}): it will be trained again next time.`));
   return { model, source: 'trained', notes };

@@ -9,9 +9,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from './protocol';
 import { defenderKey } from './defenderProvider';
+import { stampCheckAccuracy } from './defenderCheck';
 
 interface ShippedManifest {
-  models: { key: string; path: string; sha256?: Record<string, string> }[];
+  models: { key: string; path: string; sha256?: Record<string, string>; checkAccuracy?: number }[];
 }
 
 interface ModelJson {
@@ -62,7 +63,10 @@ export function shippedDefenderLoader(assetsBaseUrl: string): (config: Experimen
     if (!group || group.paths.length !== 1) throw new Error(`models/${entry.path}: expected one weights file`);
     const weightData = await fetchChecked(new URL(group.paths[0], modelUrl), `${dir}${group.paths[0]}`, entry.sha256?.[group.paths[0]]);
     try {
-      return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: group.weights, weightData }));
+      const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: group.weights, weightData }));
+      // The manifest's slice accuracy, recorded when the weights were made, is what the check holds them to.
+      if (typeof entry.checkAccuracy === 'number') stampCheckAccuracy(model, entry.checkAccuracy);
+      return model;
     } catch (e) {
       throw new Error(`models/${entry.path}: ${e instanceof Error ? e.message : String(e)}`);
     }
