@@ -8,8 +8,8 @@
  *   npm run soak                 → bench/soak.json and a table on stdout
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { chromium, type Page } from '@playwright/test';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { waitForServer } from './lib/server';
 
 const PORT = 4179;
@@ -38,6 +38,9 @@ interface SoakRow {
   numTensors: number;
   wasmHeapMB: number | null;
   pageHeapMB: number;
+  /** Resident memory of the renderer processes and of the GPU process (Linux /proc), MB. */
+  rendererMB: number | null;
+  gpuProcessMB: number | null;
 }
 
 interface LabWindow {
@@ -62,6 +65,33 @@ async function workerMemory(page: Page, requestId: number): Promise<{ numTensors
       }),
     requestId,
   );
+}
+
+/**
+ * Resident memory (VmRSS, MB) of the browser's renderer processes, summed, and of its GPU process:
+ * the page, its workers and their WASM heaps live in the renderer. Read from /proc, so Linux
+ * only; null elsewhere.
+ */
+async function processMemory(browser: Browser): Promise<{ rendererMB: number | null; gpuMB: number | null }> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+    const rss = (pid: number): number | null => {
+      try {
+        const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+        return kb === undefined ? null : Number(kb) / 1024;
+      } catch {
+        return null; // not Linux, or the process has gone
+      }
+    };
+    const sum = (type: string) => {
+      const each = processInfo.filter((p) => p.type === type).map((p) => rss(p.id));
+      return each.length === 0 || each.some((m) => m === null) ? null : (each as number[]).reduce((a, b) => a + b, 0);
+    };
+    return { rendererMB: sum('renderer'), gpuMB: sum('GPU') };
+  } finally {
+    await cdp.detach();
+  }
 }
 
 async function main() {
@@ -102,6 +132,7 @@ async function main() {
       }
       const mem = await workerMemory(page, 100 + i);
       const pageHeap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN);
+      const processes = await processMemory(browser);
       const row: SoakRow = {
         run: i + 1,
         link,
@@ -110,10 +141,12 @@ async function main() {
         numTensors: mem.numTensors,
         wasmHeapMB: mem.wasmHeapBytes === null ? null : mem.wasmHeapBytes / 2 ** 20,
         pageHeapMB: pageHeap / 2 ** 20,
+        rendererMB: processes.rendererMB,
+        gpuProcessMB: processes.gpuMB,
       };
       rows.push(row);
       console.log(
-        `run ${String(row.run).padStart(2)} ${stop ? `stopped in ${stopMs} ms` : 'done'.padEnd(16)} tensors ${row.numTensors}, WASM heap ${row.wasmHeapMB?.toFixed(0) ?? '–'} MB, page JS heap ${row.pageHeapMB.toFixed(1)} MB  ${link}`,
+        `run ${String(row.run).padStart(2)} ${stop ? `stopped in ${stopMs} ms` : 'done'.padEnd(16)} tensors ${row.numTensors}, WASM heap ${row.wasmHeapMB?.toFixed(0) ?? '–'} MB, page JS heap ${row.pageHeapMB.toFixed(1)} MB, renderer ${row.rendererMB?.toFixed(0) ?? '–'} MB  ${link}`,
       );
     }
   } finally {
@@ -126,7 +159,8 @@ async function main() {
   const stops = rows.flatMap((r) => (r.stopMs === null ? [] : [r.stopMs]));
   console.log(
     `\ntensors after each run: ${[...new Set(rows.map((r) => r.numTensors))].join(', ')}; WASM heap after run 1 / 5 / 20: ${[heaps[0], heaps[4], heaps[19]].map((h) => h.toFixed(0)).join(' / ')} MB; ` +
-      `page JS heap after run 1 / 20: ${rows[0].pageHeapMB.toFixed(1)} / ${rows[rows.length - 1].pageHeapMB.toFixed(1)} MB; Stop → Stopped: ${stops.join(', ')} ms. Written to ${OUT}.`,
+      `page JS heap after run 1 / 20: ${rows[0].pageHeapMB.toFixed(1)} / ${rows[rows.length - 1].pageHeapMB.toFixed(1)} MB; ` +
+      `renderer processes after run 1 / 5 / 20: ${[0, 4, 19].map((i) => rows[i]?.rendererMB?.toFixed(0) ?? '–').join(' / ')} MB; Stop → Stopped: ${stops.join(', ')} ms. Written to ${OUT}.`,
   );
 }
 

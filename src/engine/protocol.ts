@@ -276,6 +276,8 @@ export type EngineEvent =
   | { type: 'limits'; runId: number; backend: BackendName; throughput: ThroughputResult[]; matmul: MatmulResult; numTensorsBefore: number; numTensorsAfter: number }
   /** `wasmHeapBytes`: the WASM backend's linear memory (it grows and never shrinks); null on other backends. */
   | { type: 'memory'; requestId: number; numTensors: number; numBytes: number; wasmHeapBytes: number | null }
+  /** After every run on WASM: how large its linear memory has grown (it never shrinks; the page may replace an idle worker to give it back). */
+  | { type: 'heap'; wasmHeapBytes: number }
   | ({ type: 'probe' } & ProbeResult)
   | ({ type: 'classified' } & ClassifyResult)
   /**

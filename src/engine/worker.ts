@@ -77,6 +77,11 @@ function newActiveRun(runId: number): ActiveRun {
 }
 let active: ActiveRun | null = null;
 
+/** The WASM backend keeps its Emscripten module on `wasm`; its heap is what an out-of-memory exhausts. Null on other backends. */
+function wasmHeapBytes(): number | null {
+  return (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength ?? null;
+}
+
 /**
  * The GPU went away (see gpuLoss.ts). Said at once, not at the run's next step: a lost device can
  * leave an operation waiting for ever, and the page replaces this worker when it hears this.
@@ -256,6 +261,8 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
     } finally {
       if (active === run) active = null;
       if (padPending && !active) drainPad().catch((e: unknown) => reportUncaught(e, null));
+      const heap = wasmHeapBytes();
+      if (heap !== null) post({ type: 'heap', wasmHeapBytes: heap });
     }
   })();
   await run.finished;
@@ -382,9 +389,7 @@ async function handle(cmd: Command): Promise<void> {
     case 'memory': {
       if (!(await initialised)) return;
       const { numTensors, numBytes } = tf.memory();
-      // The WASM backend keeps its Emscripten module on `wasm`; its heap is what an out-of-memory exhausts.
-      const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength ?? null;
-      post({ type: 'memory', requestId: cmd.requestId, numTensors, numBytes, wasmHeapBytes: heap });
+      post({ type: 'memory', requestId: cmd.requestId, numTensors, numBytes, wasmHeapBytes: wasmHeapBytes() });
       return;
     }
     case 'probe': {

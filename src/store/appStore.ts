@@ -417,6 +417,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
           case 'bench':
           case 'limits':
           case 'memory':
+          case 'heap':
             // Benchmark results go to whoever asked (scripts/bench.ts), not into the UI state.
             return;
           case 'phase':

@@ -3,7 +3,7 @@ import { DEFAULT_PARAMS } from '../params/schema';
 import type { CurvePoint, EngineEvent } from '../engine/protocol';
 import { createAppStore } from './appStore';
 import { FakeWorker } from './fakeWorker';
-import { HEARTBEAT_MS, runEngine, SILENCE_LIMIT_MS, STOP_LIMIT_MS, type SupervisorClock } from './engineSupervisor';
+import { HEARTBEAT_MS, RECYCLE_HEAP_BYTES, runEngine, SILENCE_LIMIT_MS, STOP_LIMIT_MS, type SupervisorClock } from './engineSupervisor';
 
 
 /** Time moved by hand: timeouts and intervals fire as `advance` passes them. */
@@ -161,6 +161,35 @@ describe('the engine supervisor', () => {
     clock.advance(1);
     expect(workers).toHaveLength(2);
     expect(store.getState().run.status).toBe('done');
+  });
+
+  it('a WASM heap past the bound is given back: once the run has ended the idle worker is replaced, the results stay, and it never counts as a failure', () => {
+    const { clock, store, workers, runId } = setup();
+    const gb = 1.5 * 2 ** 30;
+    // Under the bound: nothing happens.
+    workers[0].emit({ type: 'heap', wasmHeapBytes: RECYCLE_HEAP_BYTES });
+    clock.advance(1);
+    expect(workers).toHaveLength(1);
+    // Over it while the run still goes (a heap event of an earlier run): the run is left alone …
+    workers[0].emit({ type: 'heap', wasmHeapBytes: gb });
+    clock.advance(1);
+    expect(workers).toHaveLength(1);
+    expect(store.getState().run.status).toBe('running');
+    // … and the worker is replaced as soon as it ends.
+    workers[0].emit({ type: 'cancelled', runId, numTensors: 0 });
+    clock.advance(1);
+    expect(workers).toHaveLength(2);
+    expect(workers[0].terminated).toBe(true);
+    expect(store.getState().run.rows.map((r) => r.queries)).toEqual([150, 300]);
+    expect(store.getState().notices.at(-1)?.text).toBe("The engine's memory had grown to 1,536 MB, which it cannot give back; a fresh engine was started (results on screen are kept).");
+    // Five more in a row: planned replacements, so the engine never ends up 'failed'.
+    for (let i = 1; i <= 5; i++) {
+      workers[i].emit(ready);
+      workers[i].emit({ type: 'heap', wasmHeapBytes: gb });
+      clock.advance(1);
+    }
+    expect(workers).toHaveLength(7);
+    expect(store.getState().engine.state).toBe('starting');
   });
 
   it('a message that is not an engine event replaces the worker instead of throwing in the page', () => {

@@ -19,6 +19,12 @@ export const SILENCE_LIMIT_MS = 15_000;
 export const STOP_LIMIT_MS = 2000;
 /** More restarts than this within a minute: the fault is not passing, so leave the engine failed. */
 const MAX_RESTARTS_PER_MINUTE = 3;
+/**
+ * WASM memory grows to the largest run a worker has seen and never shrinks (a long session here:
+ * 52 → 271 MB, then flat). Past this, an idle worker is replaced to give the memory back before
+ * the next big run needs it, keeping the backend and its calibration.
+ */
+export const RECYCLE_HEAP_BYTES = 1024 * 2 ** 20;
 
 export interface SupervisorClock {
   now(): number;
@@ -49,6 +55,8 @@ export function runEngine(
   let heartbeat: unknown = null;
   let stopWatch: unknown = null;
   const restarts: number[] = [];
+  /** The worker's heap went past RECYCLE_HEAP_BYTES while something still used it: replace it once idle. */
+  let recycleWhenIdle: number | null = null;
 
   const clearStopWatch = () => {
     if (stopWatch !== null) clock.clearTimeout(stopWatch);
@@ -64,6 +72,10 @@ export function runEngine(
         if (event.type === 'error' && event.cause === 'out-of-memory') clock.setTimeout(() => restart('ran out of memory'), 0);
         // A lost GPU device or context does not come back to the backend that held it: the same.
         if (event.type === 'error' && event.cause === 'gpu-lost') clock.setTimeout(() => restart('lost its GPU'), 0);
+        if (event.type === 'heap' && event.wasmHeapBytes > RECYCLE_HEAP_BYTES) {
+          recycleWhenIdle = event.wasmHeapBytes;
+          clock.setTimeout(recycleIfIdle, 0);
+        }
         if ((event.type === 'cancelled' || event.type === 'done' || event.type === 'error') && 'runId' in event) clearStopWatch();
       },
       crashed: (what) => restart(what),
@@ -129,6 +141,19 @@ export function runEngine(
     connect();
   };
 
+  /** A planned replacement, not a fault: it does not count toward the restarts that fail the engine. */
+  const recycleIfIdle = () => {
+    const { run, pad } = store.getState();
+    if (recycleWhenIdle === null || (run.status === 'running' && !run.replay) || pad.status === 'loading') return;
+    const mb = Math.round(recycleWhenIdle / 2 ** 20);
+    recycleWhenIdle = null;
+    clearStopWatch();
+    bridge.dispose();
+    store.setState({ engine: { state: 'starting' } });
+    store.getState().notify(`The engine's memory had grown to ${mb.toLocaleString('en-US')} MB, which it cannot give back; a fresh engine was started (results on screen are kept).`);
+    connect();
+  };
+
   const beat = () => {
     const { run, engine, sendCommand } = store.getState();
     if (run.status !== 'running' || run.replay || engine.state !== 'ready') return;
@@ -150,6 +175,7 @@ export function runEngine(
       clock.clearInterval(heartbeat);
       heartbeat = null;
     }
+    if (!live && recycleWhenIdle !== null && state.pad.status !== 'loading') clock.setTimeout(recycleIfIdle, 0);
     if (state.params.backend === prev.params.backend && state.params.calibrate === prev.params.calibrate) return;
     clearStopWatch();
     bridge.dispose();
