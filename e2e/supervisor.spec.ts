@@ -173,10 +173,18 @@ test('a lost GPU mid-run (WebGPU): the run ends with the reason, and a fresh eng
 
 /** Ends the engine's GPU device or context through its fault-injection hook; the ms until the page shows the run failed. */
 async function loseGpu(page: import('@playwright/test').Page): Promise<number> {
-  const engine = page.workers().find((w) => w.url().includes('worker'));
-  if (!engine) throw new Error('no engine worker');
+  // The engine worker that holds a GPU (an engine replaced earlier may still be listed for a moment).
+  const hasHook = (w: import('@playwright/test').Worker) =>
+    w.evaluate(() => typeof (self as unknown as { __modelTheftLabLoseGpu?: unknown }).__modelTheftLabLoseGpu === 'function').catch(() => false);
+  let engine: import('@playwright/test').Worker | undefined;
+  await expect
+    .poll(async () => {
+      for (const w of page.workers()) if (await hasHook(w)) engine = w;
+      return engine !== undefined;
+    }, { timeout: 10_000 })
+    .toBe(true);
   const t0 = Date.now();
-  await engine.evaluate(() => (self as unknown as { __modelTheftLabLoseGpu(): void }).__modelTheftLabLoseGpu());
+  await engine!.evaluate(() => (self as unknown as { __modelTheftLabLoseGpu(): void }).__modelTheftLabLoseGpu());
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'error', { timeout: 10_000 });
   return Date.now() - t0;
 }

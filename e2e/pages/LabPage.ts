@@ -43,6 +43,6 @@ export class LabPage {
 
   /** The SVG path of one line of the reverse-sigmoid chart. */
   curvePath(line: 'unnormalized' | 'perturbation' | 'normalized' | 'identity'): Locator {
-    return this.page.locator(`[data-testid="reverse-sigmoid-chart"] .line-${line} path.recharts-line-curve`).first();
+    return this.page.locator(`[data-testid="reverse-sigmoid-chart"] .line-${line} path`).first();
   }
 }

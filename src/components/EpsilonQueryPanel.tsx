@@ -1,7 +1,10 @@
 import { selectEpsilonQuery } from '../store/epsilonQuery';
-import { EpsilonQueryChart } from './charts/EpsilonQueryChart';
+import { lazy, Suspense } from 'react';
 import { DigitImage } from './DigitImage';
 import { useApp } from './storeContext';
+
+/** Loads with the charting library, after the page's first paint (see ThiefChart). */
+const EpsilonQueryChart = lazy(() => import('./charts/EpsilonQueryChart').then((m) => ({ default: m.EpsilonQueryChart })));
 
 /** The ε counter-attack on one real query, redrawn live as ε and the renormalization change. */
 export function EpsilonQueryPanel() {
@@ -31,7 +34,9 @@ export function EpsilonQueryPanel() {
       {probe.result && view && (
         <div className="eq-body">
           <DigitImage pixels={probe.result.pixels} label={`test image, true class ${probe.result.label}`} size={64} />
-          <EpsilonQueryChart view={view} />
+          <Suspense fallback={<figure className="chart chart-with-legend chart-epsilon" aria-label="Loading the chart" />}>
+            <EpsilonQueryChart view={view} />
+          </Suspense>
           <p className="hint eq-facts" data-testid="epsilon-facts">
             {view.degenerate
               ? 'At y itself the gradient is exactly zero, so there is no direction: the answer goes out unchanged.'
