@@ -131,7 +131,7 @@ test('Stop during a slow data download ends the run at once, without replacing t
   expect(lab.consoleErrors).toEqual([]);
 });
 
-test('a lost GPU mid-run (WebGL): the page says so at once, keeps the points, and a fresh engine runs the next theft', async ({ page }) => {
+test('a lost GPU mid-run (WebGL): the page says so at once, keeps the points, and Continue on WASM runs the theft again there', async ({ page }) => {
   test.setTimeout(180_000);
   const lab = new LabPage(page);
   // A small MLP thief: seconds a run even on the software WebGL here.
@@ -146,11 +146,13 @@ test('a lost GPU mid-run (WebGL): the page says so at once, keeps the points, an
   await expect(status).toContainText('The GPU stopped working (the WebGL context was lost), so this run ended early');
   expect(await lab.thiefPoints('defended')).toBeGreaterThanOrEqual(kept);
   console.log(`WebGL: the loss was on the page ${saidAfterMs} ms after it happened`);
-  // A fresh engine (a fresh context) comes up by itself, and a run on it finishes.
+  // A fresh engine (a fresh context) comes up by itself …
   await lab.waitForBackend();
-  await page.getByRole('button', { name: 'Reset', exact: true }).click();
-  await page.getByRole('button', { name: 'Run the theft' }).click();
+  // … and one press goes on with the same settings on WASM instead.
+  await page.getByRole('button', { name: 'Continue on WASM' }).click();
   await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  expect(await lab.waitForBackend()).toBe('WASM');
+  expect(page.url()).toContain('backend=wasm');
   expect(lab.consoleErrors).toEqual([]);
 });
 

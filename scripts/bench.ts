@@ -10,7 +10,9 @@
  * - the default lesson (#v=1: thief I, Sample, reverse sigmoid, 19,200 queries) once, on the
  *   backend the app itself picks (the fastest; WASM on a CPU-only machine);
  * - a cold load of the page from a local static server: bytes and time until the β slider moves
- *   the reverse-sigmoid curve, and that no data file is fetched before that.
+ *   the reverse-sigmoid curve, and that no data file is fetched before that;
+ * - the native anchor: the same nets' training step in PyTorch on the CPU (scripts/bench-native.py,
+ *   Debian's python3-torch; "not available" without it), against WASM's from the same run.
  *
  * Prints tables and writes bench/results.json. Goals are reported, never asserted here or in unit
  * tests. Needs `npm run build` first (the npm script does it). Uses /usr/bin/chromium where it exists.
@@ -22,7 +24,7 @@
  * same build: `tsx scripts/bench.ts --resume`), --report=FILE (print a saved run's tables again and
  * rewrite FILE's summary: goals, loading headline; measures nothing).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { dirname } from 'node:path';
@@ -31,8 +33,9 @@ import { waitForServer } from './lib/server';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { BenchResult, EngineEvent, RunSummary, ThroughputResult } from '../src/engine/protocol';
 import { trainStepFlops } from '../src/models/flops';
+import { MODEL_SPECS, type ModelId } from '../src/models/registry';
 import { budgetSchedule } from '../src/math/schedule';
-import type { BackendRow, BenchFile, LessonRecord, LoadingRecord, LoadingSummary, MemorySnapshot, RunRecord } from './benchRecord';
+import type { BackendRow, BenchFile, LessonRecord, LoadingRecord, LoadingSummary, MemorySnapshot, NativeRecord, RunRecord } from './benchRecord';
 
 const PORT = 4175;
 const URL_BASE = `http://127.0.0.1:${PORT}/`;
@@ -44,7 +47,9 @@ const LESSON_SHIFT = 2;
 const MATMUL_N = 1024;
 const COLD_LOADS = 3;
 const LESSON = { budget: 19200, thiefEpochs: 3, evalSize: 2000, fgsm: 1000 };
-const GOALS = { lessonMs: 180_000, longestTaskMs: 50, engineVsBare: 0.9, interactiveMs: 1500, bytesBeforeInteractive: 2_000_000 };
+const GOALS = { lessonMs: 180_000, longestTaskMs: 50, engineVsBare: 0.9, interactiveMs: 1500, bytesBeforeInteractive: 2_000_000, workPerPointMs: 8, throttledLongestTaskMs: 50, interactiveVsFcp: 1.2 };
+/** A slow student laptop: Chromium's CPU throttling of the page (DevTools' Emulation.setCPUThrottlingRate). */
+const THROTTLE = 4;
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -185,7 +190,11 @@ async function run(page: Page, overrides: Record<string, unknown>, timeoutMs: nu
         const timer = setTimeout(() => finish(`timed out after ${timeoutMs} ms`, null), timeoutMs);
         w.__longTasks.length = 0;
         const t0 = performance.now();
-        api.store.getState().startRun();
+        // An engine that is restarting (after a fault) starts nothing: said at once, not after the timeout.
+        if (api.store.getState().startRun() === null) {
+          finish(`not started: the engine was ${api.store.getState().engine.state}`, null);
+          return;
+        }
         runId = api.store.getState().run.runId;
       }),
     { overrides, timeoutMs },
@@ -285,13 +294,37 @@ async function benchBackend(browser: Browser, backend: string, lessonHere: boole
       : { budget: 600, evalSize: LESSON.evalSize, thiefEpochs: LESSON.thiefEpochs, shift: LESSON_SHIFT, substitute: 'I' };
     const memoryBefore = await memory(page);
     const list: RunRecord[] = [];
+    // The page's own main-thread work (Chromium's TaskDuration: every task of the page's thread, the
+    // worker's excluded), per streamed point: what each point costs the page.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskMs = async () => 1000 * ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? Number.NaN);
+    const workPerPoint: number[] = [];
     for (let i = 0; i < 5; i++) {
+      const before = await taskMs();
       const r = await run(page, config, 20 * 60_000);
+      workPerPoint.push(((await taskMs()) - before) / Math.max(1, r.points));
       list.push(r);
-      console.log(`  run ${i + 1}: ${r.outcome}, first point ${r.timeToFirstPointMs?.toFixed(0)} ms, total ${r.wallMs.toFixed(0)} ms, long tasks: ${r.longTaskLog.map((t) => `${t.ms} ms after ${t.afterEvent}`).join(', ') || 'none'}`);
+      console.log(`  run ${i + 1}: ${r.outcome}, first point ${r.timeToFirstPointMs?.toFixed(0)} ms, total ${r.wallMs.toFixed(0)} ms, page work ${workPerPoint[i].toFixed(1)} ms per point, long tasks: ${r.longTaskLog.map((t) => `${t.ms} ms after ${t.afterEvent}`).join(', ') || 'none'}`);
     }
     const memoryAfter = await memory(page);
     row.runs = { config, list, memoryBefore, memoryAfter, longestTaskMs: Math.max(...list.map((r) => r.longestTaskMs)) };
+
+    // 3b. A slow student laptop: the same run with the page's CPU throttled 4× (the worker is not).
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
+    try {
+      const before = await taskMs();
+      const r = await run(page, config, 20 * 60_000);
+      row.smoothness = {
+        workPerPointMs: median(workPerPoint)!,
+        workPerPointEachMs: workPerPoint,
+        throttled: { rate: THROTTLE, outcome: r.outcome, points: r.points, workPerPointMs: ((await taskMs()) - before) / Math.max(1, r.points), longestTaskMs: r.longestTaskMs, longTaskLog: r.longTaskLog },
+      };
+      console.log(`  ${THROTTLE}× throttled: ${r.outcome}, page work ${row.smoothness.throttled.workPerPointMs.toFixed(1)} ms per point, longest task ${r.longestTaskMs.toFixed(0)} ms`);
+    } finally {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      await cdp.detach();
+    }
     console.log(`  tf.memory() before → after 5 runs: ${memoryBefore.numTensors} → ${memoryAfter.numTensors} tensors, ${memoryBefore.numBytes} → ${memoryAfter.numBytes} bytes`);
 
     // 4. The default lesson, on request (the best backend's lesson runs on its own page, below).
@@ -319,7 +352,7 @@ function interactivityProbe() {
   };
   const check = () => {
     const slider = document.querySelector<HTMLInputElement>('[data-testid="param-beta"] input[type="range"]');
-    const curve = document.querySelector('[data-testid="reverse-sigmoid-chart"] .line-normalized path.recharts-line-curve');
+    const curve = document.querySelector('[data-testid="reverse-sigmoid-chart"] .line-normalized path');
     const surface = curve instanceof SVGElement ? curve.ownerSVGElement : null;
     if (slider && curve && surface) {
       const d = curve.getAttribute('d') ?? '';
@@ -464,7 +497,8 @@ function summariseLoads(loads: LoadingRecord[]): LoadingSummary {
   const last = loads[loads.length - 1];
   const interactiveMsEach = loads.map((l) => l.interactiveMs);
   const bytesBeforeInteractiveEach = loads.map((l) => l.bytesBeforeInteractive);
-  return { ...last, interactiveMs: median(interactiveMsEach)!, bytesBeforeInteractive: Math.max(...bytesBeforeInteractiveEach), interactiveMsEach, bytesBeforeInteractiveEach };
+  const interactiveVsFcpEach = loads.filter((l) => l.firstContentfulPaintMs).map((l) => l.interactiveMs / l.firstContentfulPaintMs!);
+  return { ...last, interactiveMs: median(interactiveMsEach)!, bytesBeforeInteractive: Math.max(...bytesBeforeInteractiveEach), interactiveMsEach, bytesBeforeInteractiveEach, interactiveVsFcpEach };
 }
 
 interface Measured {
@@ -474,16 +508,46 @@ interface Measured {
   lesson: LessonRecord | null;
   lessonNote: string;
   loading: LoadingSummary | null;
+  native: NativeRecord | null;
+}
+
+/** WASM ÷ native targets per model (the goal of the native anchor); models without one are reported only. */
+const NATIVE_GOALS: Record<string, number> = { defender: 1.5, I: 1.2 };
+
+/**
+ * The same nets' training step in PyTorch on the CPU, one thread as WASM runs (scripts/bench-native.py,
+ * Debian's python3-torch). "Not available" when no Python here imports torch: the bench goes on.
+ */
+function nativeAnchor(wasm: BenchResult[]): NativeRecord {
+  const specs = MODELS.map((id) => {
+    const spec = MODEL_SPECS[id as ModelId];
+    return { id, conv: spec.conv, dense: spec.dense, convsPerPool: spec.convsPerPool, padding: spec.padding };
+  });
+  const notes: string[] = [];
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(python, ['scripts/bench-native.py', JSON.stringify(specs), '--batch', String(BATCH), '--threads', '1'], { encoding: 'utf8', timeout: 600_000 });
+    if (r.error || r.status !== 0) {
+      notes.push(`${python}: ${r.error?.message ?? r.stderr.trim().split('\n').at(-1) ?? `exit ${r.status}`}`);
+      continue;
+    }
+    const out = JSON.parse(r.stdout) as Omit<Extract<NativeRecord, { available: true }>, 'available' | 'ratios'>;
+    const ratios = out.results.flatMap((n) => {
+      const w = wasm.find((x) => x.model === n.model);
+      return w ? [{ model: n.model, wasmMsPerStep: w.msPerStep, nativeMsPerStep: n.msPerStep, ratio: w.msPerStep / n.msPerStep }] : [];
+    });
+    return { available: true, ...out, ratios };
+  }
+  return { available: false, note: `not available (${notes.join('; ')})` };
 }
 
 async function main() {
   // --report=FILE: print the tables of a saved run again and rewrite it (no browser, nothing measured).
   const from = option('report');
   if (from) {
-    const saved = JSON.parse(readFileSync(from, 'utf8')) as { date: string; machine: Measured['machine']; backends: BackendRow[]; lesson: LessonRecord | null; loading: LoadingSummary | null };
+    const saved = JSON.parse(readFileSync(from, 'utf8')) as { date: string; machine: Measured['machine']; backends: BackendRow[]; lesson: LessonRecord | null; loading: LoadingSummary | null; native?: NativeRecord };
     const l = saved.loading;
     const loading = l && { ...l, interactiveMs: median(l.interactiveMsEach)!, bytesBeforeInteractive: Math.max(...l.bytesBeforeInteractiveEach) };
-    report({ date: saved.date, machine: saved.machine, rows: saved.backends, lesson: saved.lesson, lessonNote: '', loading }, from);
+    report({ date: saved.date, machine: saved.machine, rows: saved.backends, lesson: saved.lesson, lessonNote: '', loading, native: saved.native ?? null }, from);
     return;
   }
   // Never measure someone else's server (or an old build) that happens to hold the port.
@@ -562,13 +626,17 @@ async function main() {
           };
   }
 
+  // The native anchor last, on the machine the browser has just left: WASM's step times above, PyTorch's here.
+  const wasmRow = rows.find((r) => r.ran === 'wasm');
+  const native = wasmRow ? nativeAnchor(wasmRow.results) : { available: false as const, note: 'not run (WASM was not benched)' };
+  console.log(native.available ? `native anchor: PyTorch ${native.torch}, ${native.threads} thread(s)` : `native anchor: ${native.note}`);
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? '', memGiB: Math.round(totalmem() / 2 ** 30) };
-  report({ date: new Date().toISOString(), machine, rows, lesson, lessonNote, loading }, OUT);
+  report({ date: new Date().toISOString(), machine, rows, lesson, lessonNote, loading, native }, OUT);
   rmSync(PARTIAL, { force: true });
 }
 
 /** Prints the tables and the goals, and writes the record to `out`. */
-function report({ date, machine, rows, lesson, lessonNote, loading }: Measured, out: string) {
+function report({ date, machine, rows, lesson, lessonNote, loading, native }: Measured, out: string) {
   const ran = rows.filter((r) => r.results.length);
   const table = [
     `| backend | device | ${MODELS.map((m) => `${m} ms/step`).join(' | ')} | defender infer 1000 |`,
@@ -627,6 +695,28 @@ function report({ date, machine, rows, lesson, lessonNote, loading }: Measured, 
     },
     interactiveMs: { goal: `≤ ${GOALS.interactiveMs} ms`, measured: loading?.interactiveMs ?? null, met: loading ? loading.interactiveMs <= GOALS.interactiveMs : null },
     bytesBeforeInteractive: { goal: `≤ ${GOALS.bytesBeforeInteractive} bytes`, measured: loading?.bytesBeforeInteractive ?? null, met: loading ? loading.bytesBeforeInteractive <= GOALS.bytesBeforeInteractive : null },
+    interactiveVsFcp: {
+      goal: `≤ ${GOALS.interactiveVsFcp} (interactive ÷ first contentful paint of the same cold load; the median load)`,
+      measured: loading?.interactiveVsFcpEach?.length ? median(loading.interactiveVsFcpEach) : null,
+      met: loading?.interactiveVsFcpEach?.length ? median(loading.interactiveVsFcpEach)! <= GOALS.interactiveVsFcp : null,
+    },
+    workPerPointMs: {
+      goal: `≤ ${GOALS.workPerPointMs} ms of the page's main-thread work per streamed point (median of the 5 runs), on every backend that ran`,
+      measured: ran.every((r) => r.smoothness) ? Math.max(...ran.map((r) => r.smoothness!.workPerPointMs)) : null,
+      met: ran.every((r) => r.smoothness) ? ran.every((r) => r.smoothness!.workPerPointMs <= GOALS.workPerPointMs) : null,
+      each: ran.map((r) => `${r.ran}: ${r.smoothness ? r.smoothness.workPerPointMs.toFixed(1) : '–'} ms`),
+    },
+    throttledLongestTaskMs: {
+      goal: `< ${GOALS.throttledLongestTaskMs} ms: no main-thread task that long from Run to done with the page's CPU throttled ${THROTTLE}×, on every backend that ran`,
+      measured: ran.every((r) => r.smoothness) ? Math.max(...ran.map((r) => r.smoothness!.throttled.longestTaskMs)) : null,
+      met: ran.every((r) => r.smoothness) ? ran.every((r) => r.smoothness!.throttled.longestTaskMs < GOALS.throttledLongestTaskMs) : null,
+      each: ran.map((r) => `${r.ran}: ${r.smoothness ? `${r.smoothness.throttled.longestTaskMs.toFixed(0)} ms, ${r.smoothness.throttled.workPerPointMs.toFixed(1)} ms work per point` : '–'}`),
+    },
+    wasmVsNative: {
+      goal: `WASM ms/step ÷ PyTorch CPU ms/step, same nets, batch and thread count: ${Object.entries(NATIVE_GOALS).map(([m, g]) => `${m} ≤ ${g}`).join(', ')}`,
+      measured: native?.available ? native.ratios.map((r) => `${r.model} ${r.ratio.toFixed(2)}× (${r.wasmMsPerStep.toFixed(1)} ÷ ${r.nativeMsPerStep.toFixed(1)} ms)`) : null,
+      met: native?.available ? native.ratios.every((r) => NATIVE_GOALS[r.model] === undefined || r.ratio <= NATIVE_GOALS[r.model]) : null,
+    },
   };
   const loadingText = loading
     ? [
@@ -642,7 +732,7 @@ function report({ date, machine, rows, lesson, lessonNote, loading }: Measured, 
     : `default lesson: ${lessonNote || 'see the per-backend rows'}`;
   const goalRows = Object.entries(goals).map(([name, g]) => {
     const m = g.measured;
-    const shown = typeof m === 'number' ? m.toFixed(0) : Array.isArray(m) ? m.map((x) => (typeof x === 'string' ? x : `${x.model} (shift ${x.shift}) ${x.ratio.toFixed(2)}`)).join('; ') : '–';
+    const shown = typeof m === 'number' ? (Math.abs(m) < 10 ? m.toFixed(2) : m.toFixed(0)) : Array.isArray(m) ? m.map((x) => (typeof x === 'string' ? x : `${x.model} (shift ${x.shift}) ${x.ratio.toFixed(2)}`)).join('; ') : '–';
     return `| ${name} | ${g.goal} | ${shown} | ${g.met === null ? '–' : g.met ? 'yes' : '**no**'} |`;
   });
   const goalsTable = ['| goal | target | measured | met |', '|---|---|---|---|', ...goalRows].join('\n');
@@ -664,7 +754,16 @@ function report({ date, machine, rows, lesson, lessonNote, loading }: Measured, 
       goalsTable,
     ].join('\n'),
   );
-  const file: BenchFile = { date, batch: BATCH, machine, backends: rows, lesson, loading, goals };
+  const nativeText = native?.available
+    ? [
+        `native anchor: PyTorch ${native.torch} on the CPU, ${native.threads} thread(s), batch ${native.batch}, the same nets (scripts/bench-native.py)`,
+        '| model | WASM ms/step | PyTorch ms/step | WASM ÷ native |',
+        '|---|---:|---:|---:|',
+        ...native.ratios.map((r) => `| ${r.model} | ${r.wasmMsPerStep.toFixed(1)} | ${r.nativeMsPerStep.toFixed(1)} | ${r.ratio.toFixed(2)} |`),
+      ].join('\n')
+    : `native anchor: ${native?.note ?? 'not run'}`;
+  console.log(`\n${nativeText}`);
+  const file: BenchFile = { date, batch: BATCH, machine, backends: rows, lesson, loading, ...(native ? { native } : {}), goals };
   writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }

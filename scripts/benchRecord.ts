@@ -69,6 +69,12 @@ export interface BackendRow {
     longestTaskMs: number;
   };
   lesson?: LessonRecord | { skipped: string; estimateMs: number | null };
+  /** The page's main-thread work per streamed point (Chromium's TaskDuration), and one run with the page's CPU throttled. */
+  smoothness?: {
+    workPerPointMs: number;
+    workPerPointEachMs: number[];
+    throttled: { rate: number; outcome: string; points: number; workPerPointMs: number; longestTaskMs: number; longTaskLog: RunRecord['longTaskLog'] };
+  };
 }
 
 export interface LoadingRecord {
@@ -93,7 +99,12 @@ export interface LoadingRecord {
 }
 
 /** The cold loads in one record: the last load's details, with every load's time and bytes to interactive. */
-export type LoadingSummary = LoadingRecord & { interactiveMsEach: number[]; bytesBeforeInteractiveEach: number[] };
+export type LoadingSummary = LoadingRecord & {
+  interactiveMsEach: number[];
+  bytesBeforeInteractiveEach: number[];
+  /** Per cold load: interactive ÷ its own first contentful paint (absent in records made before). */
+  interactiveVsFcpEach?: number[];
+};
 
 export interface BenchGoal {
   goal: string;
@@ -103,6 +114,19 @@ export interface BenchGoal {
 }
 
 /** bench/results.json. */
+/** The native anchor (scripts/bench-native.py): the same nets' training step in PyTorch on the CPU, timed in the same bench run. */
+export type NativeRecord =
+  | {
+      available: true;
+      torch: string;
+      threads: number;
+      batch: number;
+      results: { model: string; parameters: number; msPerStep: number; timedSteps: number }[];
+      /** WASM's ms/step from this run's `backends` ÷ native's, per model. */
+      ratios: { model: string; wasmMsPerStep: number; nativeMsPerStep: number; ratio: number }[];
+    }
+  | { available: false; note: string };
+
 export interface BenchFile {
   date: string;
   batch: number;
@@ -110,5 +134,7 @@ export interface BenchFile {
   backends: BackendRow[];
   lesson: LessonRecord | null;
   loading: LoadingSummary | null;
+  /** Absent in records made before the anchor existed. */
+  native?: NativeRecord;
   goals: Record<string, BenchGoal>;
 }

@@ -160,9 +160,22 @@ export function RunStatus() {
       {status === 'error' && error && (
         <p className="error" role="alert">
           {error.message} {error.hint}
+          {error.cause === 'gpu-lost' && <ContinueOnWasm />}
         </p>
       )}
     </div>
   );
 }
 
+/** After a lost GPU: one press moves the engine to WASM (a fresh worker, no GPU) and runs the same settings again once it is ready. */
+function ContinueOnWasm() {
+  const backend = useApp((s) => s.params.backend);
+  const waiting = useApp((s) => s.runWhenReady);
+  const continueOnWasm = useApp((s) => s.continueOnWasm);
+  if (backend === 'wasm' && !waiting) return null;
+  return (
+    <button type="button" className="continue-wasm" disabled={waiting} onClick={continueOnWasm}>
+      {waiting ? 'Starting WASM…' : 'Continue on WASM'}
+    </button>
+  );
+}

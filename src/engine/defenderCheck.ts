@@ -46,7 +46,10 @@ export async function checkSliceAccuracy(model: tf.LayersModel, dataset: Dataset
 
 export async function checkDefender(model: tf.LayersModel, dataset: Dataset): Promise<DefenderCheck> {
   for (const v of model.weights) {
-    const finite = tf.tidy(() => tf.all(tf.isFinite(v.read())).dataSync()[0]);
+    // An asynchronous read: a synchronous one on WebGPU ends the backend's device in Chromium.
+    const all = tf.tidy(() => tf.all(tf.isFinite(v.read())));
+    const finite = (await all.data())[0];
+    all.dispose();
     if (finite !== 1) return { ok: false, reason: `its weights hold NaN or infinite values (${v.name})` };
   }
   const accuracy = await sliceAccuracy(model, dataset);

@@ -414,7 +414,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
         // The ε oracle checks for Stop between its chunks: a stop there must not leave the queries behind.
         try {
           const answers = await oracle.answer(newX);
-          if (previousBudget === 0) ctx.emit({ type: 'samples', runId: ctx.runId, samples: sampleStrip(newX, answers, pool, dataset, config, k) });
+          if (previousBudget === 0) ctx.emit({ type: 'samples', runId: ctx.runId, samples: await sampleStrip(newX, answers, pool, dataset, config, k) });
           const shared = config.attack !== 'jacobian';
           appendData(thieves.undefended, newX, toTargets(answers.original, config, k), shared ? undefined : false);
           appendData(thieves.defended, shared ? thieves.undefended.x! : newX, await defendedTargets(answers.defended), shared);

@@ -53,22 +53,27 @@ export function queryImages(config: ExperimentConfig, dataset: Dataset, pool: Ui
   return tf.tensor4d(imagesToFloat(dataset.train.images, idx, valuesPerItem(dataset)), [count, h, w, c]);
 }
 
-export function sampleStrip(
+export async function sampleStrip(
   x: tf.Tensor4D,
   answers: { original: Float32Array; defended: Float32Array; centeringRounds?: Int32Array | null },
   pool: Uint32Array,
   dataset: Dataset,
   config: ExperimentConfig,
   k: number,
-): SampleAnswer[] {
+): Promise<SampleAnswer[]> {
   const n = Math.min(SAMPLE_STRIP_SIZE, x.shape[0]);
   const px = valuesPerItem(dataset);
   const out: SampleAnswer[] = [];
   let pixelsOf: Float32Array | Int32Array | Uint8Array | null = null;
   if (config.attack === 'random') {
     const grey = tf.tidy(() => x.slice(0, n).mul(255).round());
-    pixelsOf = grey.dataSync();
-    grey.dispose();
+    // Read back asynchronously: a synchronous read on WebGPU goes through a canvas and, in
+    // Chromium, ends the backend's device ("A valid external Instance reference no longer exists").
+    try {
+      pixelsOf = await grey.data();
+    } finally {
+      grey.dispose();
+    }
   }
   for (let i = 0; i < n; i++) {
     const pixels =

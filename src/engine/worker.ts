@@ -82,6 +82,11 @@ function wasmHeapBytes(): number | null {
   return (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength ?? null;
 }
 
+/** How long a run that failed like a lost GPU waits for the device's lost event before it reports the failure as it is. */
+const GPU_LOSS_GRACE_MS = 5000;
+/** What operations say when their GPU device or context has gone (WebGPU read-backs, WebGL calls). */
+const GPU_LOSS_SYMPTOM = /mapAsync|unmapped before|device (is |was )?lost|destroyed|Instance reference|context (is |was )?lost|CONTEXT_LOST/i;
+
 /**
  * The GPU went away (see gpuLoss.ts). Said at once, not at the run's next step: a lost device can
  * leave an operation waiting for ever, and the page replaces this worker when it hears this.
@@ -239,6 +244,13 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
       padClassifier().setThieves(thieves);
       post({ type: 'done', runId, summary });
     } catch (e) {
+      // A lost GPU device fails the operation in flight (a read-back) at once, and its own lost
+      // event comes seconds later (2.3 s after destroy() in Chromium here): an error that looks like
+      // a loss waits for that event, so the run ends with its cause, not its symptom.
+      const onGpu = tf.getBackend() === 'webgpu' || tf.getBackend() === 'webgl';
+      if (!run.lostGpu && onGpu && !(e instanceof CancelledError) && GPU_LOSS_SYMPTOM.test(errorText(e))) {
+        for (let waited = 0; waited < GPU_LOSS_GRACE_MS && !run.lostGpu; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       if (run.lostGpu) {
         // Said already, when the GPU went away; whatever the dead backend threw since adds nothing.
       } else if (e instanceof CancelledError) {

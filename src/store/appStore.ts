@@ -62,7 +62,8 @@ export interface RunState {
   /** 2-D data only: the pictures of the plane, one per budget step so far. */
   regions: RegionsFrame[];
   summary: RunSummary | null;
-  error: { message: string; hint: string } | null;
+  /** `cause`: what the engine said broke (a lost GPU offers to go on with WASM). */
+  error: { message: string; hint: string; cause?: 'out-of-memory' | 'gpu-lost' } | null;
   /** The parameters the run was started with (the live ones may have moved since). */
   config: Params | null;
   /** Set when the run on screen is a recorded run played back, not trained here. */
@@ -158,6 +159,10 @@ export interface AppState {
   resetAllParams(): void;
   setNumber(key: NumberParamKey, value: number): void;
   setEnum<K extends Exclude<ParamKey, NumberParamKey>>(key: K, value: Params[K]): void;
+  /** After a lost GPU: a fresh engine on WASM, and the same settings run again as soon as it is ready. */
+  continueOnWasm(): void;
+  /** Set by continueOnWasm until the WASM engine is ready and the run has started. */
+  runWhenReady: boolean;
   resetParam(key: ParamKey): void;
   replaceParams(params: Params, issues?: LinkIssue[]): void;
   applyEngineEvent(event: EngineEvent): void;
@@ -330,6 +335,13 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
         set((s) => ({ params: { ...s.params, [key]: coerced } }));
       },
 
+      runWhenReady: false,
+
+      continueOnWasm() {
+        set({ runWhenReady: true });
+        get().setEnum('backend', 'wasm');
+      },
+
       setEnum(key, value) {
         const spec = PARAMS[key];
         if (!(spec.options as readonly string[]).includes(value)) {
@@ -372,6 +384,10 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
               },
             });
             if (get().pad.status === 'waiting') get().refreshPad();
+            if (get().runWhenReady && event.backend === 'wasm') {
+              set({ runWhenReady: false });
+              get().startRun();
+            }
             return;
           case 'classified': {
             // Answers to an older drawing (or to a cleared pad) are dropped.
@@ -410,7 +426,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
             // A failure tied to no run, with none running: a notice, so it neither marks a finished run failed nor goes unseen.
             else if (event.runId === undefined && get().run.status !== 'running') warn(`${event.message} ${event.hint}`, 'error');
             else if (event.runId === undefined || event.runId === get().run.runId) {
-              set((s) => ({ run: { ...s.run, status: 'error', paused: false, error: { message: event.message, hint: event.hint } } }));
+              set((s) => ({ run: { ...s.run, status: 'error', paused: false, error: { message: event.message, hint: event.hint, ...(event.cause ? { cause: event.cause } : {}) } } }));
             }
             return;
           case 'pong':

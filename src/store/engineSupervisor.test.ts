@@ -154,6 +154,27 @@ describe('the engine supervisor', () => {
     expect(workers[1].sent.map((c) => c.type)).toEqual(['init']);
   });
 
+  it('after a lost GPU, "Continue on WASM" moves the engine to WASM and runs the same settings once it is ready', () => {
+    const { clock, store, workers, runId } = setup();
+    workers[0].emit({ type: 'error', runId, phase: 'run', message: 'The GPU stopped working', hint: 'choose WASM', cause: 'gpu-lost' });
+    clock.advance(1);
+    expect(store.getState().run.error?.cause).toBe('gpu-lost');
+    const config = store.getState().run.config;
+    store.getState().continueOnWasm();
+    expect(store.getState().params.backend).toBe('wasm');
+    const fresh = workers.at(-1)!;
+    expect(fresh.sent.map((c) => c.type)).toEqual(['init']);
+    expect(fresh.sent[0]).toMatchObject({ type: 'init', backend: 'wasm' });
+    // Nothing runs before the engine is ready …
+    expect(store.getState().run.status).toBe('error');
+    fresh.emit(ready);
+    // … then the same settings run again, on WASM.
+    expect(store.getState().run.status).toBe('running');
+    expect(fresh.sent.map((c) => c.type)).toEqual(['init', 'start']);
+    expect(store.getState().run.config).toEqual({ ...config, backend: 'wasm' });
+    expect(store.getState().runWhenReady).toBe(false);
+  });
+
   it('a GPU lost while idle also replaces the worker, and says so once', () => {
     const { clock, store, workers } = setup();
     store.setState({ run: { ...store.getState().run, status: 'done' } });
