@@ -2,6 +2,7 @@ import { useContext, useEffect, useRef, useState } from 'react';
 import { parseHash } from '../params/codec';
 import { PLAYGROUND_PRESETS, PRESETS, presetById } from '../params/presets';
 import { choosePlaygroundPreset } from './playground/PlaygroundPresets';
+import { PresetLook } from './PresetLook';
 import { changedRunSettings } from '../params/runSettings';
 import type { DemoChoice } from '../params/schema';
 import { REPLAY_SPEEDS, type ReplaySpeed } from '../store/replay';
@@ -88,15 +89,11 @@ export function PresetMenu() {
           </>
         )}
       </div>
-      <p id="preset-look" className="preset-look" data-testid="preset-look">
-        {preset ? (
-          <>
-            <strong>What to look for:</strong> {preset.look}
-          </>
-        ) : (
-          'Each preset sets the controls for one teaching moment and plays a run recorded with those settings, so the class sees the curves at once.'
-        )}
-      </p>
+      <PresetLook
+        id="preset-look"
+        look={preset?.look ?? null}
+        none="Each preset sets the controls for one teaching moment and plays a run recorded with those settings, so the class sees the curves at once."
+      />
       {load.kind === 'loading' && <p className="hint">Loading the recorded run…</p>}
       {load.kind === 'error' && (
         <p className="error" role="alert" data-testid="preset-error">

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS } from '../params/schema';
 import type { CurvePoint, EngineEvent } from '../engine/protocol';
 import { createAppStore } from './appStore';
-import { FakeWorker } from './fakeWorker';
+import { FakeWorker, WASM_READY } from './fakeWorker';
 import { HEARTBEAT_MS, RECYCLE_HEAP_BYTES, runEngine, SILENCE_LIMIT_MS, STOP_LIMIT_MS, type SupervisorClock } from './engineSupervisor';
 
 
@@ -33,15 +33,7 @@ function fakeClock(): SupervisorClock & { advance(ms: number): void } {
   };
 }
 
-const ready: EngineEvent = {
-  type: 'ready',
-  backend: 'wasm',
-  device: 'CPU',
-  attempts: [],
-  tfVersion: '4.22.0',
-  numTensors: 0,
-  calibration: { how: 'only', record: null },
-};
+const ready = WASM_READY;
 const cost = { argmaxUnchanged: 1, cosine: 0.3, mae: 0.2, kl: 2, minEntry: 0, meanSum: 1 };
 const point = (queries: number): CurvePoint => ({
   queries,

@@ -18,3 +18,14 @@ export class FakeWorker implements WorkerLike {
     this.onmessage?.({ data: event } as MessageEvent<EngineEvent>);
   }
 }
+
+/** The 'ready' event of a WASM engine, as the unit tests' engine sends it first. */
+export const WASM_READY: Extract<EngineEvent, { type: 'ready' }> = {
+  type: 'ready',
+  backend: 'wasm',
+  device: 'CPU via WebAssembly',
+  attempts: [],
+  tfVersion: '4.22.0',
+  numTensors: 0,
+  calibration: { how: 'only', record: null },
+};

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { WASM_READY } from './fakeWorker';
 import { createAppStore, type AppStore } from './appStore';
 import { selectPadPreview, selectPadView } from './padView';
 import { DEFAULT_PARAMS } from '../params/schema';
 import type { ClassifyResult, Command, EngineEvent, RunSummary } from '../engine/protocol';
 
-const ready: EngineEvent = {
-  type: 'ready',
-  backend: 'wasm',
-  device: 'CPU via WebAssembly',
-  attempts: [],
-  tfVersion: '4.22.0',
-  numTensors: 0,
-  calibration: { how: 'only', record: null },
-};
+const ready = WASM_READY;
 
 function storeWithEngine(): { store: AppStore; sent: Command[] } {
   const store = createAppStore();

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS, type Params } from '../params/schema';
-import type { EngineEvent } from '../engine/protocol';
+import { WASM_READY } from './fakeWorker';
 import { createAppStore } from './appStore';
 import { selectThiefChart } from './thiefChart';
 
-const ready: EngineEvent = {
-  type: 'ready',
-  backend: 'wasm',
-  device: 'CPU via WebAssembly',
-  attempts: [],
-  tfVersion: '4.22.0',
-  numTensors: 0,
-  calibration: { how: 'only', record: null },
-};
+const ready = WASM_READY;
 
 function readyStore(params: Partial<Params> = {}) {
   const store = createAppStore({ ...DEFAULT_PARAMS, budget: 300, ...params });

@@ -4,6 +4,7 @@ import { PLAYGROUND_PRESETS, playgroundPresetById, type PlaygroundPreset } from 
 import { changedRunSettings, withPresentationOf } from '../../params/runSettings';
 import type { DemoChoice } from '../../params/schema';
 import type { AppStore } from '../../store/appStore';
+import { PresetLook } from '../PresetLook';
 import { StoreContext, useApp } from '../storeContext';
 
 /**
@@ -74,15 +75,11 @@ export function PlaygroundPresets() {
           </button>
         )}
       </div>
-      <p id="pg-preset-look" className="preset-look" data-testid="pg-preset-look">
-        {preset ? (
-          <>
-            <strong>What to look for:</strong> {preset.look}
-          </>
-        ) : (
-          'Each preset sets the controls for one moment of the theft and runs it here, live: a 2-D theft takes seconds.'
-        )}
-      </p>
+      <PresetLook
+        id="pg-preset-look"
+        look={preset?.look ?? null}
+        none="Each preset sets the controls for one moment of the theft and runs it here, live: a 2-D theft takes seconds."
+      />
     </div>
   );
 }
