@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { classNamesFor } from '../store/classNames';
 import { placeholderSampleStrip, selectSampleStrip, type SampleCard as SampleCardData } from '../store/sampleStrip';
 import { AnswerBars } from './charts/AnswerBars';
 import { DigitImage } from './DigitImage';
@@ -7,9 +8,10 @@ import { useApp } from './storeContext';
 /** "What the thief sees": real queries with the defender's true answer and the defended one. */
 export function ThiefView() {
   const samples = useApp((s) => s.run.samples);
-  const fashion = useApp((s) => s.run.config?.dataset === 'fashion-mnist');
+  // The names of the run's data (one list per data set, the same array each time).
+  const names = useApp((s) => classNamesFor(s.run.config ?? s.params));
   // selectSampleStrip memoises per samples array and class-name list: no useMemo needed.
-  const strip = selectSampleStrip(samples, fashion ? FASHION : DIGITS);
+  const strip = selectSampleStrip(samples, names);
   const waiting = strip.length === 0;
   // Before the first answers, blank cards of the same size hold the strip's place: the page does
   // not move when they arrive.
@@ -46,5 +48,3 @@ const SampleCard = memo(function SampleCard({ sample }: { sample: SampleCardData
   );
 });
 
-const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const FASHION = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'];
