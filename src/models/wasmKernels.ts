@@ -20,16 +20,18 @@
  * engine, which takes ownership as it does for any kernel output.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { BACKEND, kernelSwap, runWasmKernel, unsupported, type WasmHeapBackend } from './wasmKernelKit';
+import { registerWasmFastMatMul } from './wasmMatMul';
 
-const BACKEND = 'wasm';
 const KERNEL = tf.Conv2DBackpropFilter;
 
 /**
  * Registers a `Conv2DBackpropFilter` kernel for the 'wasm' backend, so that conv2d gradients (and
  * hence tf.layers conv2d training) work there, and swaps in the faster stride-1
- * `Conv2DBackpropInput` (registerWasmConv2DBackpropInput) and the row-copying `GatherV2`
- * (registerWasmFastGather) — the one call every wasm user makes.
+ * `Conv2DBackpropInput` (registerWasmConv2DBackpropInput), the row-copying `GatherV2`
+ * (registerWasmFastGather) and the XNNPACK-only `BatchMatMul` (registerWasmFastMatMul, in
+ * wasmMatMul.ts) — the one call every wasm user makes.
  *
  * Idempotent: does nothing if the wasm backend already has the kernel (a second call, or a future
  * tfjs-backend-wasm that ships its own). Can be called before or after the wasm backend is
@@ -42,52 +44,13 @@ const KERNEL = tf.Conv2DBackpropFilter;
 export function registerWasmConv2DBackpropFilter(): void {
   registerWasmConv2DBackpropInput();
   registerWasmFastGather();
+  registerWasmFastMatMul();
   if (tf.getKernel(KERNEL, BACKEND) != null) return;
   tf.registerKernel({
     kernelName: KERNEL,
     backendName: BACKEND,
     kernelFunc: ({ inputs, backend, attrs }) => conv2DBackpropFilterWasm(inputs, backend as KernelBackend, attrs ?? {}),
   });
-}
-
-function unsupported(what: string, kernel = 'Conv2DBackpropFilter (registerWasmConv2DBackpropFilter)'): Error {
-  return new Error(`wasm ${kernel}: ${what}`);
-}
-
-/** Calls another registered wasm kernel directly; its output is ours to dispose. */
-function runWasmKernel(name: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap, backend: KernelBackend): TensorInfo {
-  const config = tf.getKernel(name, BACKEND);
-  if (config == null) throw new Error(`wasmKernels: needs the wasm kernel '${name}', which is not registered`);
-  const out = config.kernelFunc({ inputs, backend, attrs });
-  if (Array.isArray(out)) throw new Error(`wasmKernels: wasm kernel '${name}' returned several outputs`);
-  return out;
-}
-
-/**
- * One of our kernels swapped in over tfjs-backend-wasm's own: `register` keeps the stock registration
- * (to delegate to, and to put back) and installs `fast` with the stock kernel's setupFunc;
- * `unregister` puts the stock one back. Both are idempotent and do nothing when the stock kernel is
- * not registered (tfjs-backend-wasm not imported).
- */
-function kernelSwap(name: string, fast: KernelFunc): { register(): void; unregister(): void; stock(): KernelConfig | null } {
-  let stock: KernelConfig | null = null;
-  return {
-    register() {
-      const current = tf.getKernel(name, BACKEND);
-      if (current == null || current.kernelFunc === fast) return;
-      stock = current;
-      tf.unregisterKernel(name, BACKEND);
-      tf.registerKernel({ ...current, kernelFunc: fast });
-    },
-    unregister() {
-      const current = tf.getKernel(name, BACKEND);
-      if (current == null || current.kernelFunc !== fast || stock == null) return;
-      tf.unregisterKernel(name, BACKEND);
-      tf.registerKernel(stock);
-      stock = null;
-    },
-    stock: () => stock,
-  };
 }
 
 /** Our Conv2DBackpropInput, and the stock one it replaced (kept to delegate to and to put back). */
@@ -315,12 +278,6 @@ function conv2DBackpropFilterWasm(inputs: NamedTensorInfoMap, backend: KernelBac
 
 /** Our GatherV2, and the stock one it replaced. */
 const gatherSwap = kernelSwap(tf.GatherV2, (args) => fastGatherKernel(args));
-
-/** The slice of tfjs-backend-wasm's BackendWasm this kernel uses (public methods of that class). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
 
 /**
  * Replaces the 'wasm' backend's `GatherV2` with one that, for the case the engine uses every
