@@ -17,11 +17,11 @@ import { argmaxRows } from '../math/metrics';
 import { createRng, shuffleInPlace } from '../math/random';
 import { budgetSchedule } from '../math/schedule';
 import { fgsm, jacobianStep } from '../models/adversarial';
-import { buildModel } from '../models/registry';
+import { buildModel, MODEL_SPECS, type ModelId } from '../models/registry';
 import type { ThiefOptimizerChoice } from '../params/schema';
 import { createOptimizer, mseOnProbabilities, predictProbabilities, softCrossEntropy } from '../models/training';
 import { invertAnswers, sameDefenseLayerLoss, trainInversionMlp } from '../models/defenseAware';
-import { thiefTrainStep } from './thiefStep';
+import { separatePack, stackedPack, type ThiefPack } from './thiefPack';
 import { defenderEpochs, defenderTrainingSteps, getDefender, type ModelStore } from './defenderProvider';
 import { thiefArchitecture } from './architectures';
 import { Oracle } from './oracle';
@@ -143,6 +143,11 @@ export interface RunContext {
    * `optimizer.iterations`) but must not keep or change them, nor leave tensors behind.
    */
   onThiefTraining?(event: ThiefTrainingEvent): void | Promise<void>;
+  /**
+   * false: train the thieves one by one even where they could train as one stack (thiefPack.ts).
+   * The numbers are the same either way; tests and the benchmark compare the two.
+   */
+  stackThieves?: boolean;
 }
 
 /** What onThiefTraining sees. */
@@ -176,16 +181,57 @@ export interface Answered {
   targets: tf.Tensor2D;
 }
 
-/** One thief: its model, optimizer, and the answers it has collected so far (device-resident). */
-interface Thief {
-  model: tf.LayersModel;
-  optimizer: tf.Optimizer;
+/** One thief's answers so far (device-resident; defended thieves share the undefended one's queries unless each asks its own). */
+interface ThiefState {
   x: tf.Tensor4D | null;
   targets: tf.Tensor2D | null;
   lastLoss: number | null;
 }
 
-export async function runExperiment(config: ExperimentConfig, ctx: RunContext): Promise<RunSummary> {
+/** One arm of a group: a defense setting, its oracles and its defended thief's curve. */
+interface Arm {
+  config: ExperimentConfig;
+  oracle: Oracle;
+  points: CurvePoint[];
+}
+
+/** What a group run gives per defense setting: the run summary and curve a run of that setting alone gives. */
+export interface GroupRun {
+  config: ExperimentConfig;
+  summary: RunSummary;
+  points: CurvePoint[];
+}
+
+/**
+ * Whether `configs` may run as one group: the same run but for the reverse sigmoid's β and γ, and
+ * an attack whose thieves all ask the same queries and learn from the answers alone (not
+ * Jacobian, which grows each thief's own set; not the inversion MLP or the same-defense-layer
+ * loss, which depend on the defense's setting). Returns why not, or null.
+ */
+export function groupProblem(configs: readonly ExperimentConfig[]): string | null {
+  if (configs.length === 0) return 'no configs';
+  if (configs.length === 1) return null;
+  const base = configs[0];
+  if (base.defense !== 'reverse-sigmoid') return `a group varies the reverse sigmoid's β and γ; the defense is ${base.defense}`;
+  if (base.attack === 'jacobian' || base.attack === 'inversion' || base.attack === 'rs-layer') return `the ${base.attack} attack depends on each thief's own queries or on the defense's setting`;
+  const rest = (c: ExperimentConfig) => JSON.stringify({ ...c, beta: 0, gamma: 0 });
+  const bad = configs.find((c) => rest(c) !== rest(base));
+  return bad ? 'the configs differ in more than β and γ' : null;
+}
+
+/**
+ * One run (runExperiment) for each config of a group that differs only in β and γ (groupProblem),
+ * sharing everything the settings do not change: the defender, its answers to the same queries,
+ * and the undefended thief, trained once. The defended thieves (one per setting) and the
+ * undefended one train side by side on the same batches, as one stack where the thief is an MLP
+ * (thiefPack.ts). Each setting gets exactly the summary and curve its own run gives (a test), but
+ * wallMs, which is the group's. Events (phase, progress, points, samples) and the context's hooks
+ * speak for the first config only, as if it ran alone.
+ */
+export async function runExperimentGroup(configs: readonly ExperimentConfig[], ctx: RunContext): Promise<GroupRun[]> {
+  const problem = groupProblem(configs);
+  if (problem) throw new Error(`runExperimentGroup: ${problem}`);
+  const config = configs[0];
   const started = ctx.now();
   const numTensorsBefore = tf.memory().numTensors;
   const { dataset } = ctx;
@@ -245,42 +291,50 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     const defenderAccuracy = fractionEqual(defenderPred, evalLabels);
     ctx.emit({ type: 'defender', runId: ctx.runId, source, testAccuracy: defenderAccuracy, trainSteps: defenderTrainingSteps(dataset, defenderEpochs(dataset, config)), notes: defenderNotes });
 
-    // Honest users: the defender's accuracy as seen through the defense.
+    // Honest users: the defender's accuracy as seen through each defense setting.
     const protectedN = config.defense === 'epsilon' ? Math.min(evalN, PROTECTED_EVAL_CAP_EPSILON) : evalN;
-    const honest = new Oracle(defender, config, k, ctx.gramCache ?? null, checkpoint);
     const honestX = own(xEval.slice(0, protectedN));
-    const honestAnswers = await honest.answer(honestX);
-    const protectedPred = argmaxRows(honestAnswers.defended, k);
-    const protectedAccuracy = fractionEqual(protectedPred, evalLabels.subarray(0, protectedN));
-    // P(M, defense) of the reverse-sigmoid paper's Table I: the protected model's agreement with M.
-    const protectedAgreement = fractionEqual(protectedPred, defenderPred.subarray(0, protectedN));
+    const honestAnswers = await new Oracle(defender, config, k, ctx.gramCache ?? null, checkpoint).answer(honestX);
+    const honestUsers = configs.map((armConfig, i) => {
+      const defended = i === 0 ? honestAnswers.defended : new Oracle(defender, armConfig, k).answerFrom(honestAnswers.original).defended;
+      const protectedPred = argmaxRows(defended, k);
+      return {
+        protectedAccuracy: fractionEqual(protectedPred, evalLabels.subarray(0, protectedN)),
+        // P(M, defense) of the reverse-sigmoid paper's Table I: the protected model's agreement with M.
+        protectedAgreement: fractionEqual(protectedPred, defenderPred.subarray(0, protectedN)),
+      };
+    });
     await checkpoint();
 
     // --- The attack ---------------------------------------------------------------------
     phase('attack', `${config.attack} attack on thief ${config.substitute}`);
-    const oracle = new Oracle(defender, config, k, ctx.gramCache ?? null, checkpoint);
+    const arms: Arm[] = configs.map((armConfig) => ({ config: armConfig, oracle: new Oracle(defender, armConfig, k, ctx.gramCache ?? null, checkpoint), points: [] }));
+    const oracle = arms[0].oracle;
     const rng = createRng(config.seed);
     const { attacker } = defenderAttackerSplit(dataset.train);
     const pool = shuffleInPlace(Uint32Array.from(attacker), rng);
     const schedule = budgetSchedule(config.budget);
     const freshProtocol = config.thiefProtocol === 'fresh';
-    // The same seed for both: identical starting weights, so only the answers differ.
+    // Thief 0 is undefended, thief 1 + i the defended one of arm i; all from the same seed:
+    // identical starting weights, so only the answers differ.
     const thiefArch = thiefArchitecture(config);
-    const buildThief = (stepIndex: number) =>
-      buildModel(thiefArch.id, { seed: thiefSeed(config.seed, stepIndex), inputShape: [h, w, c], numClasses: k, dense: thiefArch.dense });
-    const makeThief = (): Thief => ({
-      model: own(buildThief(0)),
-      optimizer: own(createThiefOptimizer(config.thiefOptimizer, dataset.kind)),
-      x: null,
-      targets: null,
-      lastLoss: null,
-    });
-    const thieves = { undefended: makeThief(), defended: makeThief() };
+    const count = 1 + arms.length;
+    const loss = thiefLoss(config);
+    // One stack when every thief is the same MLP learning with the plain cross-entropy from the same queries.
+    const stackable = ctx.stackThieves !== false && config.attack !== 'jacobian' && loss === softCrossEntropy && isStackable(thiefArch.id);
+    const buildPack = (stepIndex: number): ThiefPack => {
+      const models = Array.from({ length: count }, () =>
+        buildModel(thiefArch.id, { seed: thiefSeed(config.seed, stepIndex), inputShape: [h, w, c], numClasses: k, dense: thiefArch.dense }),
+      );
+      if (stackable) return stackedPack(models, createThiefOptimizer(config.thiefOptimizer, dataset.kind));
+      return separatePack(models, models.map(() => createThiefOptimizer(config.thiefOptimizer, dataset.kind)), loss);
+    };
+    let pack = own(buildPack(0));
+    const data: ThiefState[] = Array.from({ length: count }, () => ({ x: null, targets: null, lastLoss: null }));
     // 'fresh': the networks of the previous budget step, kept (and still lent to the drawing pad)
     // while their successors train, disposed once the successors are lent instead.
     const retired: { dispose(): void }[] = [];
     owned.push({ dispose: () => disposeAll(retired) });
-    const loss = thiefLoss(config);
 
     // Inversion attack: the thief knows the defense and its parameters, so it can produce
     // (defended, honest) pairs on its own images (the paper's assumption; not billed as queries)
@@ -294,11 +348,11 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       const pairAnswers = await knowledge.answer(pairX).finally(() => pairX.dispose());
       inversion = own(await trainInversionMlp(pairAnswers.defended, pairAnswers.original, k, { epochs: INVERSION_EPOCHS, seed: config.seed, checkpoint }));
     }
-    const defendedTargets = async (answers: Float32Array) =>
-      inversion ? invertAnswers(inversion, answers, k) : toTargets(answers, config, k);
+    const defendedTargets = async (answers: Float32Array, armConfig: ExperimentConfig) =>
+      inversion ? invertAnswers(inversion, answers, k) : toTargets(answers, armConfig, k);
     const disposeData = () => {
       const seen = new Set<tf.Tensor>();
-      for (const t of [thieves.undefended, thieves.defended]) {
+      for (const t of data) {
         for (const tensor of [t.x, t.targets]) {
           if (tensor && !seen.has(tensor)) {
             seen.add(tensor);
@@ -314,52 +368,32 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       : schedule.reduce((sum, b) => sum + Math.ceil(b / THIEF_BATCH) * config.thiefEpochs, 0);
     let stepsDone = 0;
     let previousBudget = 0;
-    let lastPoint: CurvePoint | null = null;
     const batchRng = rng.fork();
 
-    /** Moves a thief's model or optimizer from the run's owned list to `retired` (freed after the next lending). */
-    function retire(thing: { dispose(): void }) {
-      const i = owned.indexOf(thing);
-      if (i >= 0) owned.splice(i, 1);
-      retired.push(thing);
-    }
-
     function trainingEvent(stage: ThiefTrainingEvent['stage'], stepIndex: number, budget: number): ThiefTrainingEvent {
-      const view = (t: Thief) => ({ model: t.model, optimizer: t.optimizer });
-      return { stage, stepIndex, budget, undefended: view(thieves.undefended), defended: view(thieves.defended) };
+      pack.sync();
+      const view = (i: number) => ({ model: pack.models[i], optimizer: pack.optimizers[i] });
+      return { stage, stepIndex, budget, undefended: view(0), defended: view(1) };
     }
 
     /**
-     * `steps` training steps of both thieves on the same batches (`rowsOf(s)`, shifts from
-     * `shiftSeed + s`), the loss summed on the device and read back once at the end: each thief's
-     * lastLoss becomes the mean over those steps (`rows` rows in all).
+     * `steps` training steps of every thief on the same batches (`rowsOf(s)`, shifts from
+     * `shiftSeed + s`), the losses summed on the device and read back once at the end: each
+     * thief's lastLoss becomes the mean over those steps (`rows` rows in all).
      */
     async function trainBatches(steps: number, rowsOf: (s: number) => Int32Array, shiftSeed: number, rows: number) {
-      const sums = { undefended: tf.scalar(0), defended: tf.scalar(0) };
+      const trainOn = data.map((t) => ({ x: t.x!, targets: t.targets! }));
       for (let s = 0; s < steps; s++) {
-        const batch = rowsOf(s);
-        for (const name of ['undefended', 'defended'] as const) {
-          const t = thieves[name];
-          const next = thiefTrainStep(t.model, t.optimizer, t.x!, t.targets!, batch, config.shift, shiftSeed + s, loss, sums[name]);
-          sums[name].dispose();
-          sums[name] = next;
-        }
+        pack.step(trainOn, rowsOf(s), config.shift, shiftSeed + s);
         stepsDone++;
         progress('attack', stepsDone, totalSteps);
-        try {
-          await checkpoint();
-        } catch (e) {
-          sums.undefended.dispose();
-          sums.defended.dispose();
-          throw e;
-        }
+        await checkpoint();
       }
       // One read-back per epoch (per pass's worth of steps with 'fresh'), not per step.
-      for (const name of ['undefended', 'defended'] as const) {
-        const mean = (await sums[name].data())[0] / rows;
-        sums[name].dispose();
-        thieves[name].lastLoss = Number.isFinite(mean) && Math.abs(mean) < DIVERGED_LOSS ? mean : null;
-      }
+      const means = await pack.readMeans(rows);
+      means.forEach((mean, i) => {
+        data[i].lastLoss = Number.isFinite(mean) && Math.abs(mean) < DIVERGED_LOSS ? mean : null;
+      });
     }
 
     /**
@@ -393,18 +427,20 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       }
     }
 
+    const answered = (i: number): Answered => ({ x: data[i].x!, targets: data[i].targets! });
     for (const [stepIndex, budget] of schedule.entries()) {
       const fresh = budget - previousBudget;
       if (config.attack === 'jacobian' && previousBudget > 0) {
         // Each thief grows its own set from its own gradients: after round 0 their queries differ.
-        // With the 'fresh' protocol t.model is still the thief trained at the previous budget
-        // (the rebuild comes below, after the queries): the latest trained thief augments.
-        for (const t of [thieves.undefended, thieves.defended]) {
-          const newX = augmentJacobian(t, fresh);
+        // With the 'fresh' protocol the pack still holds the thieves trained at the previous
+        // budget (the rebuild comes below, after the queries): the latest trained thief augments.
+        // A group is never Jacobian (groupProblem): thieves 0 and 1 are all there are.
+        for (const i of [0, 1]) {
+          const newX = augmentJacobian(pack.models[i], data[i], fresh);
           try {
             // The undefended thief gets honest answers: no need to compute the defense for it.
-            const answers = t === thieves.undefended ? await oracle.answerHonest(newX) : await defendedTargets((await oracle.answer(newX)).defended);
-            appendData(t, newX, t === thieves.undefended ? toTargets(answers, config, k) : answers);
+            const answers = i === 0 ? await oracle.answerHonest(newX) : await defendedTargets((await oracle.answer(newX)).defended, config);
+            appendData(data[i], newX, i === 0 ? toTargets(answers, config, k) : answers);
           } finally {
             newX.dispose();
           }
@@ -416,8 +452,11 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
           const answers = await oracle.answer(newX);
           if (previousBudget === 0) ctx.emit({ type: 'samples', runId: ctx.runId, samples: await sampleStrip(newX, answers, pool, dataset, config, k) });
           const shared = config.attack !== 'jacobian';
-          appendData(thieves.undefended, newX, toTargets(answers.original, config, k), shared ? undefined : false);
-          appendData(thieves.defended, shared ? thieves.undefended.x! : newX, await defendedTargets(answers.defended), shared);
+          appendData(data[0], newX, toTargets(answers.original, config, k), shared ? undefined : false);
+          for (const [i, arm] of arms.entries()) {
+            const armAnswers = i === 0 ? answers : arm.oracle.answerFrom(answers.original);
+            appendData(data[1 + i], shared ? data[0].x! : newX, await defendedTargets(armAnswers.defended, arm.config), shared);
+          }
         } finally {
           newX.dispose();
         }
@@ -425,19 +464,17 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       await checkpoint();
 
       if (freshProtocol && stepIndex > 0) {
-        // A new thief per budget: fresh weights (the step's seed, the same for both thieves) and
-        // a fresh optimizer. Step 0's thieves are already that build (thiefSeed(seed, 0)).
-        for (const t of [thieves.undefended, thieves.defended]) {
-          retire(t.model);
-          retire(t.optimizer);
-          t.model = own(buildThief(stepIndex));
-          t.optimizer = own(createThiefOptimizer(config.thiefOptimizer, dataset.kind));
-          t.lastLoss = null;
-        }
+        // New thieves per budget: fresh weights (the step's seed, the same for all) and fresh
+        // optimizers. Step 0's thieves are already that build (thiefSeed(seed, 0)).
+        const i = owned.indexOf(pack);
+        if (i >= 0) owned.splice(i, 1);
+        retired.push(pack);
+        pack = own(buildPack(stepIndex));
+        for (const t of data) t.lastLoss = null;
       }
       if (ctx.onThiefTraining) await ctx.onThiefTraining(trainingEvent('start', stepIndex, budget));
 
-      // Train both thieves on identical batches (same order, same shifts).
+      // Train every thief on identical batches (same order, same shifts).
       const n = budget;
       if (freshProtocol) await trainFresh(n);
       else {
@@ -448,30 +485,25 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
           await trainBatches(steps, (s) => order.subarray(s * THIEF_BATCH, (s + 1) * THIEF_BATCH), shiftSeed, n);
         }
       }
+      pack.sync();
       if (ctx.onThiefTraining) await ctx.onThiefTraining(trainingEvent('end', stepIndex, budget));
 
-      const score = async (t: Thief): Promise<ThiefScore> => {
-        const pred = argmaxRows(await predictProbabilities(t.model, xEval), k);
-        return { accuracy: fractionEqual(pred, evalLabels), agreement: fractionEqual(pred, defenderPred), loss: t.lastLoss };
-      };
-      lastPoint = {
-        queries: budget,
-        oracleQueries: oracle.snapshot.queries,
-        undefended: await score(thieves.undefended),
-        defended: await score(thieves.defended),
-        cost: costOf(oracle),
-      };
-      ctx.emit({ type: 'point', runId: ctx.runId, point: lastPoint });
+      const preds = (await pack.predict(xEval)).map((probs) => argmaxRows(probs, k));
+      const score = (i: number): ThiefScore => ({ accuracy: fractionEqual(preds[i], evalLabels), agreement: fractionEqual(preds[i], defenderPred), loss: data[i].lastLoss });
+      const undefended = score(0);
+      for (const [i, arm] of arms.entries()) {
+        arm.points.push({ queries: budget, oracleQueries: arm.oracle.snapshot.queries, undefended, defended: score(1 + i), cost: costOf(arm.oracle) });
+      }
+      ctx.emit({ type: 'point', runId: ctx.runId, point: arms[0].points.at(-1)! });
       // Lends the models just trained; with 'fresh' this replaces the previous step's (retired)
       // networks, which the pad used until now and which can only be freed once it no longer has them.
-      const answered = (t: Thief): Answered => ({ x: t.x!, targets: t.targets! });
       const live: LiveModels = {
         defender,
-        undefended: thieves.undefended.model,
-        defended: thieves.defended.model,
+        undefended: pack.models[0],
+        defended: pack.models[1],
         config,
         queries: budget,
-        answered: { undefended: answered(thieves.undefended), defended: answered(thieves.defended) },
+        answered: { undefended: answered(0), defended: answered(1) },
       };
       ctx.onLiveModels?.(live);
       if (ctx.onBudgetStep) await ctx.onBudgetStep(live);
@@ -485,58 +517,62 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     const fgsmN = Math.min(evalN, FGSM_EVAL_CAP);
     const fgsmX = own(xEval.slice(0, fgsmN));
     const fgsmLabels = own(tf.tensor1d(Int32Array.from(evalLabels.subarray(0, fgsmN)), 'int32'));
-    const transfer = async (t: Thief) => {
-      const adv = fgsm(t.model, fgsmX, fgsmLabels, config.fgsmEps);
+    const transfer = async (model: tf.LayersModel) => {
+      const adv = fgsm(model, fgsmX, fgsmLabels, config.fgsmEps);
       try {
         return fractionEqual(argmaxRows(await predictProbabilities(defender, adv), k), evalLabels.subarray(0, fgsmN));
       } finally {
         adv.dispose();
       }
     };
-    const fgsmResult = {
-      undefended: await transfer(thieves.undefended),
-      defended: await transfer(thieves.defended),
-      clean: fractionEqual(defenderPred.subarray(0, fgsmN), evalLabels.subarray(0, fgsmN)),
-      epsilon: config.fgsmEps,
-    };
+    const fgsmUndefended = await transfer(pack.models[0]);
+    const fgsmDefended: number[] = [];
+    for (let i = 0; i < arms.length; i++) fgsmDefended.push(await transfer(pack.models[1 + i]));
+    const fgsmClean = fractionEqual(defenderPred.subarray(0, fgsmN), evalLabels.subarray(0, fgsmN));
     progress('fgsm', 1, 1);
-    await ctx.onThieves?.({ undefended: thieves.undefended.model, defended: thieves.defended.model, config });
+    await ctx.onThieves?.({ undefended: pack.models[0], defended: pack.models[1], config });
 
-    const summary: RunSummary = {
-      defenderAccuracy,
-      protectedAccuracy,
-      protectedAgreement,
-      protectedEvalSize: protectedN,
-      defenderSource: source,
-      final: lastPoint!,
-      fgsm: fgsmResult,
-      queries: oracle.snapshot.queries,
-      epsilon:
-        config.defense === 'epsilon'
-          ? {
-              degenerate: oracle.snapshot.degenerate,
-              centeringUnconverged: oracle.snapshot.centeringUnconverged,
-              meanCenteringRounds: config.renorm === 'centering' && oracle.snapshot.cost.count > 0 ? oracle.snapshot.centeringRoundsTotal / oracle.snapshot.cost.count : null,
-            }
-          : null,
-      wallMs: ctx.now() - started,
-      backend: ctx.backend,
-      numTensorsBefore,
-      numTensorsAfter: -1,
-    };
+    const wallMs = ctx.now() - started;
+    const runs: GroupRun[] = arms.map((arm, i) => ({
+      config: arm.config,
+      points: arm.points,
+      summary: {
+        defenderAccuracy,
+        ...honestUsers[i],
+        protectedEvalSize: protectedN,
+        defenderSource: source,
+        final: arm.points.at(-1)!,
+        fgsm: { undefended: fgsmUndefended, defended: fgsmDefended[i], clean: fgsmClean, epsilon: config.fgsmEps },
+        queries: arm.oracle.snapshot.queries,
+        epsilon:
+          config.defense === 'epsilon'
+            ? {
+                degenerate: oracle.snapshot.degenerate,
+                centeringUnconverged: oracle.snapshot.centeringUnconverged,
+                meanCenteringRounds: config.renorm === 'centering' && oracle.snapshot.cost.count > 0 ? oracle.snapshot.centeringRoundsTotal / oracle.snapshot.cost.count : null,
+              }
+            : null,
+        wallMs,
+        ...(arms.length > 1 ? { group: arms.length } : {}),
+        backend: ctx.backend,
+        numTensorsBefore,
+        numTensorsAfter: -1,
+      },
+    }));
     disposeAll(owned);
-    summary.numTensorsAfter = tf.memory().numTensors;
-    return summary;
+    const after = tf.memory().numTensors;
+    for (const r of runs) r.summary.numTensorsAfter = after;
+    return runs;
   } finally {
     ctx.onLiveModels?.(null);
     disposeAll(owned);
   }
 
   // --- helpers that close over the run ----------------------------------------------------
-  function appendData(t: Thief, x: tf.Tensor4D, targets: Float32Array, shareX?: boolean) {
+  function appendData(t: ThiefState, x: tf.Tensor4D, targets: Float32Array, shareX?: boolean) {
     const tTargets = tf.tensor2d(targets, [targets.length / k, k]);
     if (shareX) {
-      // The defended thief reuses the undefended thief's (already grown) x tensor.
+      // A defended thief reuses the undefended thief's (already grown) x tensor.
       t.x = x;
     } else {
       const grown = t.x ? tf.concat([t.x, x]) : x.clone();
@@ -551,7 +587,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
     t.targets = grownTargets as tf.Tensor2D;
   }
 
-  function augmentJacobian(t: Thief, count: number): tf.Tensor4D {
+  function augmentJacobian(model: tf.LayersModel, t: ThiefState, count: number): tf.Tensor4D {
     const have = t.x!.shape[0];
     const take = Math.min(count, have);
     // The newest points (the whole set while it doubles) are pushed toward the boundary, each
@@ -565,7 +601,7 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
         parts.push(
           tf.tidy(() => {
             const labels = tf.argMax(t.targets!.slice(from, n), 1) as tf.Tensor1D;
-            return jacobianStep(t.model, t.x!.slice(from, n), labels, JACOBIAN_LAMBDA);
+            return jacobianStep(model, t.x!.slice(from, n), labels, JACOBIAN_LAMBDA);
           }),
         );
       }
@@ -574,6 +610,18 @@ export async function runExperiment(config: ExperimentConfig, ctx: RunContext): 
       tf.dispose(parts);
     }
   }
+}
+
+/** One run: the defender answers a thief's queries; the undefended and the defended thief train side by side. */
+export async function runExperiment(config: ExperimentConfig, ctx: RunContext): Promise<RunSummary> {
+  const [run] = await runExperimentGroup([config], ctx);
+  return run.summary;
+}
+
+/** Dense-only thieves (no convolution): a stack can train several as one. */
+function isStackable(id: ModelId): boolean {
+  const spec = MODEL_SPECS[id];
+  return spec.conv.length === 0 && spec.head === 'dense';
 }
 
 /**

@@ -48,6 +48,25 @@ describe('Oracle: the defender behind an API', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('answerFrom: the answers and counts answer() gives for the same queries, without the defender; refused under ε', async () => {
+    for (const config of [{ defense: 'reverse-sigmoid', beta: 1.1, gamma: 2 }, { defense: 'uniform', noise: 0.3 }] as Partial<ExperimentConfig>[]) {
+      const model = tinyModel();
+      const input = x();
+      const asked = new Oracle(model, { ...DEFAULT_PARAMS, ...config }, 10);
+      const told = new Oracle(model, { ...DEFAULT_PARAMS, ...config }, 10);
+      const a = await asked.answer(input);
+      const b = told.answerFrom(a.original);
+      expect(Array.from(b.defended)).toEqual(Array.from(a.defended));
+      expect(told.snapshot).toEqual(asked.snapshot);
+      tf.dispose(input);
+      model.dispose();
+    }
+    const model = tinyModel();
+    const eps = new Oracle(model, { ...DEFAULT_PARAMS, defense: 'epsilon' }, 10);
+    expect(() => eps.answerFrom(new Float32Array(10))).toThrow(/needs the queries themselves/);
+    model.dispose();
+  });
+
   it('sine noise: row by row the pure function; ranking noise keeps every argmax', async () => {
     const sine = await answer({ defense: 'sine', noise: 0.2, frequency: 10 });
     for (let r = 0; r < 6; r++) {

@@ -113,6 +113,20 @@ export class Oracle {
   }
 
   /**
+   * The answers to queries another oracle of the same defender has already asked (`original`, the
+   * defender's softmax on them), under this oracle's defense: what answer() would return for those
+   * queries, counted alike, without running the defender again. Point-wise defenses only: the ε
+   * counter-attack needs the queries' gradients.
+   */
+  answerFrom(original: Float32Array): OracleAnswers {
+    if (this.config.defense === 'epsilon') throw new Error('Oracle.answerFrom: the ε counter-attack needs the queries themselves');
+    const k = this.numClasses;
+    const defended = this.applyPointwise(original, k);
+    this.stats = { ...this.stats, queries: this.stats.queries + original.length / k, cost: addToCost(this.stats.cost, original, defended, k) };
+    return { original, defended, centeringRounds: null };
+  }
+
+  /**
    * The honest answers only, for a thief the defense does not apply to (the undefended Jacobian
    * thief asks its own queries): counted as queries, not in the defense's cost, and never paying
    * for the ε counter-attack's K gradients per query.

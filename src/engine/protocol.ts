@@ -126,6 +126,8 @@ export interface RunSummary {
   /** ε counter-attack only: zero-gradient inputs, and the centering's work (over every defended answer). */
   epsilon: { degenerate: number; centeringUnconverged: number; meanCenteringRounds: number | null } | null;
   wallMs: number;
+  /** Set when the run was trained in one pass with other β, γ settings (runExperimentGroup): how many; wallMs is the pass's. */
+  group?: number;
   backend: BackendName;
   numTensorsBefore: number;
   numTensorsAfter: number;

@@ -1,5 +1,6 @@
 /**
- * One training step of a thief, exactly as runExperiment runs it: gather the batch rows from the
+ * One training step of a thief, exactly as runExperiment runs a thief trained on its own (a convnet
+ * thief, or any thief its stack cannot take: thiefPack.ts's 'separate'): gather the batch rows from the
  * device-resident answers, shift-augment them (when `shift` > 0; gatherShifted does both in one gather), take one optimizer step, and add
  * loss × rows to the epoch's running sum ON the device (no read-back). The benchmark times this
  * same function against a bare tfjs loop (bench.ts), so the two never drift apart.

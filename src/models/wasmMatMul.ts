@@ -1,5 +1,5 @@
 /**
- * A `BatchMatMul` for the 'wasm' backend that always lands on XNNPACK's fast path.
+ * `BatchMatMul` and `_FusedMatMul` for the 'wasm' backend that always land on XNNPACK's fast path.
  *
  * tfjs-backend-wasm 4.22 hands a matmul to XNNPACK only when both operands are single matrices and
  * neither is transposed; anything else (transposeA, transposeB, a batch of matrices) runs a plain
@@ -7,13 +7,18 @@
  * fast path; xᵀ·dy (transposeA, every dense layer's weight gradient) 11 ms; dy·Wᵀ (transposeB,
  * every dense layer's input gradient) 9 ms; eight stacked [64×784]·[784×200] products 61–68 ms
  * against 7–11 ms as eight fast ones. So every dense layer's backward pass, and K thieves trained
- * as one stacked model, paid 5–10× what the arithmetic costs.
+ * as one stacked model (stackedMlp.ts), paid 5–10× what the arithmetic costs. The fused product
+ * (matmul + bias + activation, what a dense layer runs outside training and for its linear output
+ * layer) is worse off: the stock kernel refuses a bias of more than one dimension, which a stack
+ * of K layers has ([K, 1, units]).
  *
  * This kernel makes every case the fast one: a transposed operand is transposed explicitly first
  * (wasm's Transpose kernel, a copy), and a batch runs as one fast product per matrix, each copied
  * in and out of the WASM heap. When the right operand is a single matrix (and the left is not
  * transposed) the batch folds into the rows of one product. Every other input (not float32, a
  * broadcast of two batch shapes that are both > 1 and differ) goes to the stock kernel unchanged.
+ * The fused kernel does the same with the stock fused kernel, one matrix (and its own row of the
+ * bias) at a time, so each thief of a stack gets exactly the numbers it would get alone.
  *
  * Same registration rules as the kernels in wasmKernels.ts: idempotent, before or after the
  * backend starts, does nothing without tfjs-backend-wasm.
@@ -23,20 +28,23 @@ import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { kernelSwap, runWasmKernel, unsupported, type WasmHeapBackend } from './wasmKernelKit';
 
 const swap = kernelSwap(tf.BatchMatMul, (args) => fastMatMulKernel(args));
+const fusedSwap = kernelSwap(tf._FusedMatMul, (args) => fastFusedMatMulKernel(args));
 
-/** Swaps in the kernel above over tfjs-backend-wasm's own `BatchMatMul`. */
+/** Swaps in the kernels above over tfjs-backend-wasm's own `BatchMatMul` and `_FusedMatMul`. */
 export function registerWasmFastMatMul(): void {
   swap.register();
+  fusedSwap.register();
 }
 
-/** Puts tfjs-backend-wasm's own `BatchMatMul` back (benchmarks and tests compare the two). */
+/** Puts tfjs-backend-wasm's own `BatchMatMul` and `_FusedMatMul` back (benchmarks and tests compare them). */
 export function unregisterWasmFastMatMul(): void {
   swap.unregister();
+  fusedSwap.unregister();
 }
 
-function stockKernel(): KernelFunc {
-  const stock = swap.stock();
-  if (stock == null) throw unsupported('the stock kernel to fall back on is gone', 'BatchMatMul (registerWasmFastMatMul)');
+function stockKernel(which = swap, name = 'BatchMatMul'): KernelFunc {
+  const stock = which.stock();
+  if (stock == null) throw unsupported('the stock kernel to fall back on is gone', `${name} (registerWasmFastMatMul)`);
   return stock.kernelFunc;
 }
 
@@ -128,3 +136,89 @@ function matrixOf(heap: WasmHeapBackend, x: TensorInfo, i: number, rows: number,
 function reshaped(p: TensorInfo, outShape: number[], backend: KernelBackend): TensorInfo {
   return runWasmKernel(tf.Reshape, { x: p }, { shape: outShape }, backend);
 }
+
+/**
+ * The fused product (a·b + bias, then the activation) one matrix at a time through the stock fused
+ * kernel: a batch of matrices, a transposed operand, or a bias with one row per matrix ([batch, 1,
+ * n] or [batch, n]). PReLU weights, and biases of any other shape, go to the stock kernel.
+ */
+const fastFusedMatMulKernel: KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
+  const a = inputs.a as TensorInfo;
+  const b = inputs.b as TensorInfo;
+  const bias = (inputs.bias as TensorInfo | undefined) ?? null;
+  const transposeA = Boolean(attrs?.transposeA);
+  const transposeB = Boolean(attrs?.transposeB);
+  const stock = stockKernel(fusedSwap, '_FusedMatMul');
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const batchA = size(outerA);
+  const batchB = size(outerB);
+  const batch = Math.max(batchA, batchB);
+  const rA = a.shape.length;
+  const rB = b.shape.length;
+  const m = transposeA ? a.shape[rA - 1] : a.shape[rA - 2];
+  const n = transposeB ? b.shape[rB - 2] : b.shape[rB - 1];
+  const pairwise = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
+  const broadcastable = pairwise || batchA === 1 || batchB === 1;
+  const outer = broadcastable ? tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB) : [];
+  // The bias as one row of n for all matrices (1), one row per matrix ([…batch, 1, n]: batch), or shaped otherwise (−1).
+  const biasRows =
+    bias == null
+      ? 0
+      : size(bias.shape) === n && bias.shape.at(-1) === n
+        ? 1
+        : bias.shape.length === outer.length + 2 && bias.shape.at(-1) === n && bias.shape.at(-2) === 1 && outer.every((d, i) => d === bias.shape[i])
+          ? batch
+          : -1;
+  const supported =
+    a.dtype === 'float32' && b.dtype === 'float32' && rA >= 2 && rB >= 2 && inputs.preluActivationWeights == null && biasRows >= 0 && broadcastable;
+  const stockFast = !transposeA && !transposeB && batch === 1 && (bias == null || bias.shape.length === 1);
+  if (!supported || stockFast) return stock(args);
+
+  const kb = backend as KernelBackend;
+  const heap = backend as unknown as WasmHeapBackend;
+  const kA = transposeA ? a.shape[rA - 2] : a.shape[rA - 1];
+  const outShape = [...outer, m, n];
+  const temps: TensorInfo[] = [];
+  const keep = (t: TensorInfo) => {
+    temps.push(t);
+    return t;
+  };
+  const pieceAttrs = { ...attrs, transposeA: false, transposeB: false };
+  try {
+    const as3d = (x: TensorInfo, bx: number, transpose: boolean): TensorInfo => {
+      const r = x.shape.length;
+      const x3 = keep(runWasmKernel(tf.Reshape, { x }, { shape: [bx, x.shape[r - 2], x.shape[r - 1]] }, kb));
+      return transpose ? keep(runWasmKernel(tf.Transpose, { x: x3 }, { perm: [0, 2, 1] }, kb)) : x3;
+    };
+    const a3 = as3d(a, batchA, transposeA);
+    const b3 = as3d(b, batchB, transposeB);
+    const biasOf = (i: number): TensorInfo | null => {
+      if (bias == null) return null;
+      const row = keep(heap.makeOutput([n], 'float32'));
+      const from = biasRows === 1 ? 0 : i * n;
+      (heap.typedArrayFromHeap(row) as Float32Array).set((heap.typedArrayFromHeap(bias) as Float32Array).subarray(from, from + n));
+      return row;
+    };
+    const out = heap.makeOutput([batch, m, n], 'float32');
+    try {
+      for (let i = 0; i < batch; i++) {
+        const left = batchA === 1 ? a3 : matrixOf(heap, a3, i, m, kA);
+        const right = batchB === 1 ? b3 : matrixOf(heap, b3, i, kA, n);
+        const row = biasOf(i);
+        const p = stock({ inputs: { a: left, b: right, ...(row ? { bias: row } : {}) }, backend, attrs: pieceAttrs }) as TensorInfo;
+        (heap.typedArrayFromHeap(out) as Float32Array).set(heap.typedArrayFromHeap(p) as Float32Array, i * m * n);
+        kb.disposeData(p.dataId);
+        if (left !== a3) kb.disposeData(left.dataId);
+        if (right !== b3) kb.disposeData(right.dataId);
+      }
+    } catch (e) {
+      kb.disposeData(out.dataId);
+      throw e;
+    }
+    return { ...out, shape: outShape };
+  } finally {
+    for (const t of temps) kb.disposeData(t.dataId);
+  }
+};
