@@ -144,7 +144,7 @@ describe('bench/results.json', () => {
   it('reports every goal of the issue with its measured figure', () => {
     const r = read();
     const g = r.goals;
-    expect(Object.keys(g).sort()).toEqual(['bytesBeforeInteractive', 'engineVsBare', 'interactiveMs', 'interactiveVsFcp', 'lessonMs', 'longestTaskMs', 'memoryReturns', 'throttledLongestTaskMs', 'wasmVsNative', 'workPerPointMs'].sort());
+    expect(Object.keys(g).sort()).toEqual(['bytesBeforeInteractive', 'engineVsBare', 'interactiveMs', 'interactiveVsFcp', 'lessonMs', 'longestTaskMs', 'memoryReturns', 'stackedThieves', 'throttledLongestTaskMs', 'wasmVsNative', 'workPerPointMs'].sort());
     for (const v of Object.values(g)) expect(v.goal).toMatch(/\w/);
     // "During training": the longest task from the defender phase on, over every run and the lesson.
     const runs = r.backends.flatMap((b) => b.runs?.list ?? []);
@@ -213,5 +213,22 @@ describe('bench/results.json: interactive as soon as drawn', () => {
     const goal = read().goals.interactiveVsFcp;
     expect(goal.measured).toBe(median);
     expect(goal.met).toBe(median <= 1.2);
+  });
+});
+
+describe('bench/results.json: many thieves at once', () => {
+  it('times 8 thieves I as one stack, one by one, and one thief alone in the same page, and judges the stack against 3× one', () => {
+    const r = read();
+    const stacks = r.backends.flatMap((b) => (b.limits?.stack ? [b.limits.stack] : []));
+    expect(stacks.length, 'no backend timed the stack').toBeGreaterThan(0);
+    for (const s of stacks) {
+      expect(s).toMatchObject({ model: 'I', k: 8, batch: r.batch });
+      expect(s.steps).toBeGreaterThanOrEqual(2);
+      expect(s.stackedVsOne).toBeCloseTo(s.stackedMsPerStep / s.oneMsPerStep, 9);
+      expect(s.separateVsOne).toBeCloseTo(s.separateMsPerStep / s.oneMsPerStep, 9);
+    }
+    const worst = Math.max(...stacks.map((s) => s.stackedVsOne));
+    expect(r.goals.stackedThieves.measured).toBe(worst);
+    expect(r.goals.stackedThieves.met).toBe(worst <= 3);
   });
 });

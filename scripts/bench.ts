@@ -47,7 +47,9 @@ const LESSON_SHIFT = 2;
 const MATMUL_N = 1024;
 const COLD_LOADS = 3;
 const LESSON = { budget: 19200, thiefEpochs: 3, evalSize: 2000, fgsm: 1000 };
-const GOALS = { lessonMs: 180_000, longestTaskMs: 50, engineVsBare: 0.9, interactiveMs: 1500, bytesBeforeInteractive: 2_000_000, workPerPointMs: 8, throttledLongestTaskMs: 50, interactiveVsFcp: 1.2 };
+const GOALS = { lessonMs: 180_000, longestTaskMs: 50, engineVsBare: 0.9, interactiveMs: 1500, bytesBeforeInteractive: 2_000_000, workPerPointMs: 8, throttledLongestTaskMs: 50, interactiveVsFcp: 1.2, stackedThieves: 3 };
+/** Many thieves at once: this many thieves I as one stack, against one. */
+const STACK_K = 8;
 /** A slow student laptop: Chromium's CPU throttling of the page (DevTools' Emulation.setCPUThrottlingRate). */
 const THROTTLE = 4;
 
@@ -262,6 +264,8 @@ async function benchBackend(browser: Browser, backend: string, lessonHere: boole
         maxSteps: slow ? 2 : 400,
         maxMs: slow ? 1 : 12_000,
         matmulSize: MATMUL_N,
+        // K thieves I as one stack against one (not on plain JS or a software GPU: minutes there).
+        ...(slow ? {} : { stack: { model: 'I', k: STACK_K, shift: LESSON_SHIFT } }),
       },
       { key: 'runId', value: 9002 },
       'limits',
@@ -275,11 +279,16 @@ async function benchBackend(browser: Browser, backend: string, lessonHere: boole
         matmul: limits.matmul,
         defenderStep: { flops, msPerStep: def.msPerStep, gflops },
         defenderVsMatmul: gflops / limits.matmul.gflops,
+        stack: limits.stack,
         numTensorsBefore: limits.numTensorsBefore,
         numTensorsAfter: limits.numTensorsAfter,
       };
       for (const t of limits.throughput) {
         console.log(`  engine vs bare, ${t.model} (shift ${t.shift}): ${t.engineMsPerStep.toFixed(1)} vs ${t.bareMsPerStep.toFixed(1)} ms/step → ${t.ratio.toFixed(2)} (${t.steps} steps each; ${t.roundRatios.count} rounds ${t.roundRatios.min.toFixed(2)}–${t.roundRatios.max.toFixed(2)}, median ${t.roundRatios.median.toFixed(2)})`);
+      }
+      if (limits.stack) {
+        const st = limits.stack;
+        console.log(`  ${st.k} thieves ${st.model}: ${st.stackedMsPerStep.toFixed(1)} ms/step as one stack, ${st.separateMsPerStep.toFixed(1)} one by one, one thief ${st.oneMsPerStep.toFixed(1)} → ${st.stackedVsOne.toFixed(2)}× one (one by one ${st.separateVsOne.toFixed(2)}×; ${st.steps} steps each)`);
       }
       console.log(`  defender step ${gflops.toFixed(2)} GFLOP/s; matmul ${MATMUL_N}² ${limits.matmul.gflops.toFixed(2)} GFLOP/s (${limits.matmul.msPerMatmul.toFixed(0)} ms) → ${row.limits.defenderVsMatmul.toFixed(2)}`);
     } else {
@@ -665,6 +674,7 @@ function report({ date, machine, rows, lesson, lessonNote, loading, native }: Me
     }),
   ].join('\n');
   const engineRatios = ran.flatMap((r) => r.limits?.throughput.map((t) => t.ratio) ?? []);
+  const stacks = ran.flatMap((r) => (r.limits?.stack ? [{ ran: r.ran, stack: r.limits.stack }] : []));
   const best = ran.find((r) => r.ran === lesson?.backend);
   const whileTraining = Math.max(...ran.flatMap((r) => r.runs?.list.map((x) => x.longestTaskWhileTrainingMs) ?? []), lesson?.longestTaskWhileTrainingMs ?? 0);
   const goals = {
@@ -711,6 +721,12 @@ function report({ date, machine, rows, lesson, lessonNote, loading, native }: Me
       measured: ran.every((r) => r.smoothness) ? Math.max(...ran.map((r) => r.smoothness!.throttled.longestTaskMs)) : null,
       met: ran.every((r) => r.smoothness) ? ran.every((r) => r.smoothness!.throttled.longestTaskMs < GOALS.throttledLongestTaskMs) : null,
       each: ran.map((r) => `${r.ran}: ${r.smoothness ? `${r.smoothness.throttled.longestTaskMs.toFixed(0)} ms, ${r.smoothness.throttled.workPerPointMs.toFixed(1)} ms work per point` : '–'}`),
+    },
+    stackedThieves: {
+      goal: `≤ ${GOALS.stackedThieves}: ${STACK_K} thieves I trained as one stack ÷ one thief I, ms per step, on every backend it ran on`,
+      measured: stacks.length ? Math.max(...stacks.map((x) => x.stack.stackedVsOne)) : null,
+      met: stacks.length ? stacks.every((x) => x.stack.stackedVsOne <= GOALS.stackedThieves) : null,
+      each: stacks.map((x) => `${x.ran}: ${x.stack.stackedMsPerStep.toFixed(1)} ms as one stack, ${x.stack.separateMsPerStep.toFixed(1)} one by one, ${x.stack.oneMsPerStep.toFixed(1)} one thief → ${x.stack.stackedVsOne.toFixed(2)}× (one by one ${x.stack.separateVsOne.toFixed(2)}×)`),
     },
     wasmVsNative: {
       goal: `WASM ms/step ÷ PyTorch CPU ms/step, same nets, batch and thread count: ${Object.entries(NATIVE_GOALS).map(([m, g]) => `${m} ≤ ${g}`).join(', ')}`,

@@ -2,7 +2,7 @@
  * The shape of bench/results.json: what `npm run bench` (bench.ts) writes and bench.test.ts reads,
  * declared once.
  */
-import type { BenchResult, MatmulResult, ThroughputResult } from '../src/engine/protocol';
+import type { BenchResult, MatmulResult, StackResult, ThroughputResult } from '../src/engine/protocol';
 
 export interface MemorySnapshot {
   numTensors: number;
@@ -58,6 +58,8 @@ export interface BackendRow {
     defenderStep: { flops: number; msPerStep: number; gflops: number };
     /** defenderStep.gflops ÷ matmul.gflops. */
     defenderVsMatmul: number;
+    /** K thieves I as one stack against one (absent in records made before it, null where not run). */
+    stack?: StackResult | null;
     numTensorsBefore: number;
     numTensorsAfter: number;
   };

@@ -6,6 +6,14 @@
  *   npx tsx scripts/run-runs.ts --out reports/runs/rs-grid-mnist.json '#v=1&beta=0.9' '#v=1&beta=1'
  *   npx tsx scripts/run-runs.ts --out … --links-from links.txt     (one link per line)
  *
+ *   npx tsx scripts/run-runs.ts --out … --group 8 --links-from grid.txt   (settings that differ only in
+ *                                                                      β and γ, 8 to a pass)
+ *
+ * --group N: links that differ only in the reverse sigmoid's β and γ run N at a time in one pass
+ * (runExperimentGroup: one defender, one set of queries, one undefended thief, the defended
+ * thieves as one stack), each with exactly the summary and curve of its own run but the wall time,
+ * which is the pass's (the record says so). Links that cannot share a pass run one by one.
+ *
  * Links already in the file (by their share link, re-derived from the stored config) are skipped,
  * and so are links found, just before their turn, in any `--skip-in FILE` (another process's
  * --out): two processes can work through one list from both ends and stop where they meet.
@@ -14,11 +22,30 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseHash, toHash } from '../src/params/codec';
+import { groupProblem } from '../src/engine/experiment';
+import type { ExperimentConfig } from '../src/engine/protocol';
 import { startNodeEngine } from './lib/nodeEngine';
 import { readRunRecords as readRecords } from './lib/runRecords';
 
 /** What the records say about where they were made (the report prints it beside the runs). */
 const MADE_BY = 'Node (scripts/run-runs.ts, the same engine code on tfjs-backend-wasm)';
+const madeInGroup = (n: number) => `${MADE_BY}, in one pass with ${n - 1} other β, γ setting${n === 2 ? '' : 's'} (wall time: the pass's)`;
+
+/** The todo list cut into passes: up to `size` configs that differ only in β and γ, in list order; the rest alone. */
+function passes(configs: ExperimentConfig[], size: number): ExperimentConfig[][] {
+  if (size <= 1) return configs.map((c) => [c]);
+  const byRest = new Map<string, ExperimentConfig[]>();
+  for (const c of configs) {
+    const rest = JSON.stringify({ ...c, beta: 0, gamma: 0 });
+    byRest.set(rest, [...(byRest.get(rest) ?? []), c]);
+  }
+  const out: ExperimentConfig[][] = [];
+  for (const same of byRest.values()) {
+    if (groupProblem(same.slice(0, 2))) out.push(...same.map((c) => [c]));
+    else for (let i = 0; i < same.length; i += size) out.push(same.slice(i, i + size));
+  }
+  return out;
+}
 
 async function main() {
   const args = process.argv.slice(2);
@@ -27,7 +54,8 @@ async function main() {
   if (!out) throw new Error('--out FILE is required');
   const listFile = value('--links-from');
   const skipIn = args.flatMap((a, i) => (a === '--skip-in' ? [args[i + 1]] : []));
-  const flagged = new Set([out, listFile, ...skipIn].filter(Boolean));
+  const groupSize = Math.max(1, Number(value('--group') ?? 1) || 1);
+  const flagged = new Set([out, listFile, value('--group'), ...skipIn].filter(Boolean));
   const links = [
     ...args.filter((a) => a.startsWith('#') && !flagged.has(a)),
     ...(listFile ? readFileSync(listFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('#')) : []),
@@ -40,25 +68,31 @@ async function main() {
       return params;
     })
     .filter((config, i, all) => !records[toHash(config)] && all.findIndex((c) => toHash(c) === toHash(config)) === i);
-  console.log(`${links.length} links, ${links.length - todo.length} already in ${out}, ${todo.length} to run`);
+  console.log(`${links.length} links, ${links.length - todo.length} already in ${out}, ${todo.length} to run${groupSize > 1 ? `, up to ${groupSize} β, γ settings per pass` : ''}`);
   mkdirSync(dirname(out), { recursive: true });
   const engine = await startNodeEngine();
   const t0 = performance.now();
-  for (const [i, config] of todo.entries()) {
-    const key = toHash(config);
-    if (skipIn.some((file) => readRecords(file)[key])) {
-      console.log(`${i + 1}/${todo.length} ${key}: already made by another process, skipped`);
-      continue;
+  let done = 0;
+  for (const pass of passes(todo, groupSize)) {
+    const fresh = pass.filter((config) => {
+      const key = toHash(config);
+      const elsewhere = skipIn.some((file) => readRecords(file)[key]);
+      if (elsewhere) console.log(`${++done}/${todo.length} ${key}: already made by another process, skipped`);
+      return !elsewhere;
+    });
+    if (fresh.length === 0) continue;
+    const runs = fresh.length === 1 ? [{ config: fresh[0], ...(await engine.run(fresh[0])) }] : await engine.runGroup(fresh);
+    for (const { config, summary, points } of runs) {
+      const key = toHash(config);
+      records[key] = { key, config, summary, points, madeBy: runs.length > 1 ? madeInGroup(runs.length) : MADE_BY };
+      const f = summary.final;
+      console.log(
+        `[${((performance.now() - t0) / 60000).toFixed(1)} min] ${++done}/${todo.length} ${key || '(defaults)'}: agreement ${f.undefended.agreement.toFixed(3)} → ${f.defended.agreement.toFixed(3)}, ` +
+          `top class unchanged ${summary.protectedAgreement.toFixed(4)}, cos ${f.cost.cosine.toFixed(3)}, ${(summary.wallMs / 1000).toFixed(0)} s${runs.length > 1 ? ` (the pass of ${runs.length})` : ''}`,
+      );
     }
-    const { summary, points } = await engine.run(config);
-    records[key] = { key, config, summary, points, madeBy: MADE_BY };
     writeFileSync(`${out}.tmp`, `${JSON.stringify(records)}\n`);
     renameSync(`${out}.tmp`, out);
-    const f = summary.final;
-    console.log(
-      `[${((performance.now() - t0) / 60000).toFixed(1)} min] ${i + 1}/${todo.length} ${key || '(defaults)'}: agreement ${f.undefended.agreement.toFixed(3)} → ${f.defended.agreement.toFixed(3)}, ` +
-        `top class unchanged ${summary.protectedAgreement.toFixed(4)}, cos ${f.cost.cosine.toFixed(3)}, ${(summary.wallMs / 1000).toFixed(0)} s`,
-    );
   }
 }
 

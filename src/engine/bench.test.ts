@@ -5,6 +5,7 @@ import { trainStepFlops } from '../models/flops';
 import { buildModel } from '../models/registry';
 import { createOptimizer, softCrossEntropy } from '../models/training';
 import { benchLimits, benchMatmul, benchThroughput } from './bench';
+import { benchStack } from './benchStack';
 import { thiefTrainStep } from './thiefStep';
 import { createYield } from './yieldNow';
 
@@ -34,10 +35,22 @@ describe('benchThroughput / benchMatmul', () => {
     expect(m.gflops).toBeCloseTo((2 * 64 ** 3) / m.msPerMatmul / 1e6, 6);
   });
 
+  it('times one thief, K as a stack and K one by one on the same batches, and leaks nothing; a convnet cannot stack', async () => {
+    const r = await expectNoLeak(() => benchStack('I', 3, 16, 2, 4, 50, createYield()));
+    expect(r).toMatchObject({ model: 'I', k: 3, batch: 16, shift: 2 });
+    expect(r.steps).toBeGreaterThanOrEqual(2);
+    for (const ms of [r.oneMsPerStep, r.stackedMsPerStep, r.separateMsPerStep]) expect(ms).toBeGreaterThan(0);
+    expect(r.stackedVsOne).toBeCloseTo(r.stackedMsPerStep / r.oneMsPerStep, 10);
+    expect(r.separateVsOne).toBeCloseTo(r.separateMsPerStep / r.oneMsPerStep, 10);
+    await expectNoLeak(() => expect(benchStack('X', 2, 8, 0, 2, 10, createYield())).rejects.toThrow(/flatten \+ dense layers only/));
+    await expect(benchStack('I', 0, 8, 0, 2, 10, createYield())).rejects.toThrow(/k must be an integer/);
+  });
+
   it('runs both parts for each model', async () => {
     const r = await expectNoLeak(() => benchLimits([{ model: 'I', shift: 2 }, { model: 'I', shift: 0 }], 8, 1, 10, 32, createYield()));
     expect(r.throughput.map((t) => [t.model, t.shift])).toEqual([['I', 2], ['I', 0]]);
     expect(r.matmul.n).toBe(32);
+    expect(r.stack).toBeNull();
     await expect(benchLimits([{ model: 'nope', shift: 0 }], 8, 1, 10, 32, createYield())).rejects.toThrow(/unknown model/);
   });
 });

@@ -9,7 +9,8 @@ import { matmulFlops, trainStepFlops } from '../models/flops';
 import { buildModel, isModelId } from '../models/registry';
 import { createOptimizer, predictProbabilities, softCrossEntropy, trainStep } from '../models/training';
 import { THIEF_LEARNING_RATE } from './experiment';
-import type { BenchResult, MatmulResult, ThroughputResult } from './protocol';
+import type { BenchResult, MatmulResult, StackResult, ThroughputResult } from './protocol';
+import { benchStack } from './benchStack';
 import { thiefTrainStep } from './thiefStep';
 
 const WARMUP_STEPS = 2;
@@ -205,7 +206,7 @@ export async function benchMatmul(n: number, maxReps: number, maxMs: number): Pr
   }
 }
 
-/** Both parts of the limits benchmark, in one page and one worker (the 'limits' command). */
+/** The limits benchmark's parts, in one page and one worker (the 'limits' command): throughput, matmul, and K thieves at once when asked. */
 export async function benchLimits(
   cases: { model: string; shift: number }[],
   batch: number,
@@ -213,9 +214,11 @@ export async function benchLimits(
   maxMs: number,
   matmulSize: number,
   yieldNow: () => Promise<void>,
-): Promise<{ throughput: ThroughputResult[]; matmul: MatmulResult }> {
+  stack?: { model: string; k: number; shift: number },
+): Promise<{ throughput: ThroughputResult[]; matmul: MatmulResult; stack: StackResult | null }> {
   const throughput: ThroughputResult[] = [];
   for (const c of cases) throughput.push(await benchThroughput(c.model, batch, c.shift, maxSteps, maxMs, yieldNow));
   const matmul = await benchMatmul(matmulSize, 10, Math.max(2000, maxMs / 4));
-  return { throughput, matmul };
+  const stacked = stack ? await benchStack(stack.model, stack.k, batch, stack.shift, maxSteps, maxMs, yieldNow) : null;
+  return { throughput, matmul, stack: stacked };
 }

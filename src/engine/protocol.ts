@@ -151,7 +151,17 @@ export type Command =
   | { type: 'resume'; runId: number }
   | { type: 'bench'; runId: number; models: string[]; batch: number; maxSteps: number; maxMs: number }
   /** Overhead against the limit (npm run bench): engine loop vs bare tfjs loop, and a large matmul. */
-  | { type: 'limits'; runId: number; cases: { model: string; shift: number }[]; batch: number; maxSteps: number; maxMs: number; matmulSize: number }
+  | {
+      type: 'limits';
+      runId: number;
+      cases: { model: string; shift: number }[];
+      batch: number;
+      maxSteps: number;
+      maxMs: number;
+      matmulSize: number;
+      /** Also time `k` thieves of `model` as one stack against one (engine/benchStack.ts). */
+      stack?: { model: string; k: number; shift: number };
+    }
   /** tf.memory() of the worker, answered with a 'memory' event. */
   | { type: 'memory'; requestId: number }
   | { type: 'probe'; probeId: number; config: ExperimentConfig; index: number }
@@ -241,6 +251,24 @@ export interface ThroughputResult {
 }
 
 /** n×n by n×n float32 matmul on the running backend: after one warm-up product, each timed product is awaited (one element read back). */
+/** K thieves at once against one (engine/benchStack.ts): ms per training step each way. */
+export interface StackResult {
+  model: string;
+  k: number;
+  batch: number;
+  shift: number;
+  /** Steps timed on each side. */
+  steps: number;
+  oneMsPerStep: number;
+  /** The K thieves as one stack (thiefPack.ts 'stacked'). */
+  stackedMsPerStep: number;
+  /** The K thieves one by one ('separate'). */
+  separateMsPerStep: number;
+  /** stackedMsPerStep ÷ oneMsPerStep (goal ≤ 3 for 8 thieves I). */
+  stackedVsOne: number;
+  separateVsOne: number;
+}
+
 export interface MatmulResult {
   n: number;
   reps: number;
@@ -275,7 +303,7 @@ export type EngineEvent =
   | { type: 'done'; runId: number; summary: RunSummary }
   | { type: 'cancelled'; runId: number; numTensors: number }
   | { type: 'bench'; runId: number; backend: BackendName; results: BenchResult[]; numTensorsBefore: number; numTensorsAfter: number }
-  | { type: 'limits'; runId: number; backend: BackendName; throughput: ThroughputResult[]; matmul: MatmulResult; numTensorsBefore: number; numTensorsAfter: number }
+  | { type: 'limits'; runId: number; backend: BackendName; throughput: ThroughputResult[]; matmul: MatmulResult; stack: StackResult | null; numTensorsBefore: number; numTensorsAfter: number }
   /** `wasmHeapBytes`: the WASM backend's linear memory (it grows and never shrinks); null on other backends. */
   | { type: 'memory'; requestId: number; numTensors: number; numBytes: number; wasmHeapBytes: number | null }
   /** After every run on WASM: how large its linear memory has grown (it never shrinks; the page may replace an idle worker to give it back). */

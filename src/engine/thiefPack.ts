@@ -73,10 +73,18 @@ export function separatePack(models: tf.LayersModel[], optimizers: tf.Optimizer[
 /**
  * Thieves as one stack: starts from `models`' weights and trains them with `optimizer` (plain
  * soft-label cross-entropy, every thief on the same queries). The pack owns the models (kept as
- * views of the stack, written by sync()) and the optimizer.
+ * views of the stack, written by sync()) and the optimizer, and frees them even when the stack
+ * refuses the models (not an MLP, or not all alike).
  */
 export function stackedPack(models: tf.LayersModel[], optimizer: tf.Optimizer): ThiefPack {
-  const stack = StackedMlp.fromModels(models);
+  let stack: StackedMlp;
+  try {
+    stack = StackedMlp.fromModels(models);
+  } catch (e) {
+    models.forEach((m) => m.dispose());
+    optimizer.dispose();
+    throw e;
+  }
   let sums: tf.Tensor1D = tf.zeros([models.length]);
   return {
     kind: 'stacked',

@@ -391,8 +391,8 @@ async function handle(cmd: Command): Promise<void> {
       if (!backend) return;
       const before = tf.memory().numTensors;
       try {
-        const { throughput, matmul } = await benchLimits(cmd.cases, cmd.batch, cmd.maxSteps, cmd.maxMs, cmd.matmulSize, yieldNow);
-        post({ type: 'limits', runId: cmd.runId, backend, throughput, matmul, numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors });
+        const { throughput, matmul, stack } = await benchLimits(cmd.cases, cmd.batch, cmd.maxSteps, cmd.maxMs, cmd.matmulSize, yieldNow, cmd.stack);
+        post({ type: 'limits', runId: cmd.runId, backend, throughput, matmul, stack, numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors });
       } catch (e) {
         post({ type: 'error', runId: cmd.runId, phase: 'run', message: errorText(e), hint: 'The limits benchmark failed on this backend.' });
       }

@@ -117,6 +117,17 @@ describe('buildReport', () => {
     expect(t2.ours.S_P).toBe(0.6);
   });
 
+  it("counts a run trained in one pass with others at its share of the pass's wall time", () => {
+    const results: Record<string, RunRecord> = {};
+    const alone = fake(rsConfig(scale, 1), { undefAgr: 0.9, defAgr: 0.6 });
+    results[alone.key] = alone;
+    const t1 = () => buildReport(plan, results, META).experiments.find((e) => e.id === 'rs-mnist-table1')!;
+    expect(t1().wallMs).toBe(1000);
+    // The same run, made in a pass of 4 settings that took 3,000 ms: 750 ms of it is this run's.
+    results[alone.key] = { ...alone, summary: { ...alone.summary, wallMs: 3000, group: 4 } };
+    expect(t1().wallMs).toBe(750);
+  });
+
   it('records a disagreement with the paper instead of hiding it', () => {
     const results: Record<string, RunRecord> = {};
     const r = fake(rsConfig(scale, 1), { undefAgr: 0.97, defAgr: 0.95 });

@@ -144,7 +144,8 @@ function buildExperiment(
     checks: [],
     runs: spec.runKeys,
     missingRuns: spec.runKeys.length - present.length,
-    wallMs: Math.round(recs.reduce((a, r) => a + r.summary.wallMs, 0)),
+    // A run trained in one pass with others (summary.group) holds the pass's wall time: its share counts.
+    wallMs: Math.round(recs.reduce((a, r) => a + r.summary.wallMs / (r.summary.group ?? 1), 0)),
     charts: {},
   };
   const madeBy = [...new Set(recs.map((r) => r.madeBy ?? 'headless Chromium'))];
