@@ -23,6 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { BACKEND, kernelSwap, runWasmKernel, unsupported, type WasmHeapBackend } from './wasmKernelKit';
 import { registerWasmFastMatMul } from './wasmMatMul';
+import { registerWasmFastMaxPoolGrad } from './wasmMaxPoolGrad';
 
 const KERNEL = tf.Conv2DBackpropFilter;
 
@@ -30,8 +31,9 @@ const KERNEL = tf.Conv2DBackpropFilter;
  * Registers a `Conv2DBackpropFilter` kernel for the 'wasm' backend, so that conv2d gradients (and
  * hence tf.layers conv2d training) work there, and swaps in the faster stride-1
  * `Conv2DBackpropInput` (registerWasmConv2DBackpropInput), the row-copying `GatherV2`
- * (registerWasmFastGather) and the XNNPACK-only `BatchMatMul` (registerWasmFastMatMul, in
- * wasmMatMul.ts) — the one call every wasm user makes.
+ * (registerWasmFastGather), the XNNPACK-only `BatchMatMul` (registerWasmFastMatMul, in
+ * wasmMatMul.ts) and the one-pass `MaxPoolGrad` (wasmMaxPoolGrad.ts) — the one call every wasm
+ * user makes.
  *
  * Idempotent: does nothing if the wasm backend already has the kernel (a second call, or a future
  * tfjs-backend-wasm that ships its own). Can be called before or after the wasm backend is
@@ -45,6 +47,7 @@ export function registerWasmConv2DBackpropFilter(): void {
   registerWasmConv2DBackpropInput();
   registerWasmFastGather();
   registerWasmFastMatMul();
+  registerWasmFastMaxPoolGrad();
   if (tf.getKernel(KERNEL, BACKEND) != null) return;
   tf.registerKernel({
     kernelName: KERNEL,
