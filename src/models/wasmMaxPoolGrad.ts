@@ -84,6 +84,43 @@ const fastMaxPoolGradKernel: KernelFunc = (args) => {
         const c0 = ow * info.strideWidth - info.padInfo.left;
         const cMin = Math.max(0, c0);
         const cMax = Math.min(W, c0 + fw);
+        const dyBase = ((b * OH + oh) * OW + ow) * C;
+        if (rMax - rMin === 2 && cMax - cMin === 2 && !(b === 0 && rMin === 0 && cMin === 0)) {
+          // A whole 2×2 window (every window of our nets), unrolled: its four pixels in the stock
+          // kernel's order, the last of equal maxima winning.
+          const p0 = ((b * H + rMin) * W + cMin) * C;
+          const p1 = p0 + C;
+          const p2 = p0 + W * C;
+          const p3 = p2 + C;
+          for (let ch = 0; ch < C; ch++) {
+            let m = FLT_MIN;
+            let to = 0;
+            const v0 = x[p0 + ch];
+            const v1 = x[p1 + ch];
+            const v2 = x[p2 + ch];
+            const v3 = x[p3 + ch];
+            if (v0 >= m) {
+              m = v0;
+              to = p0 + ch;
+            }
+            if (v1 >= m) {
+              m = v1;
+              to = p1 + ch;
+            }
+            if (v2 >= m) {
+              m = v2;
+              to = p2 + ch;
+            }
+            if (v3 >= m) to = p3 + ch;
+            const grad = g[dyBase + ch];
+            if (Number.isFinite(grad)) {
+              if (to !== 0) out[to] += grad;
+            } else {
+              for (const o of [p0 + ch, p1 + ch, p2 + ch, p3 + ch]) out[o] += grad * (o === to ? 1 : 0);
+            }
+          }
+          continue;
+        }
         best.fill(FLT_MIN);
         at.fill(0);
         for (let r = rMin; r < rMax; r++) {
@@ -100,7 +137,6 @@ const fastMaxPoolGradKernel: KernelFunc = (args) => {
         }
         // The first element is covered by this window only in image 0's top-left corner (channel 0).
         const coversFirst = b === 0 && rMin === 0 && cMin === 0 && rMax > 0 && cMax > 0;
-        const dyBase = ((b * OH + oh) * OW + ow) * C;
         for (let ch = 0; ch < C; ch++) {
           const grad = g[dyBase + ch];
           const to = at[ch];
