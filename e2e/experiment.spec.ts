@@ -31,7 +31,7 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   await clearMainThread(page, ['longTasks']);
   await expect(page.getByTestId('defender-line')).toContainText(/shipped pretrained|loaded from this browser/);
 
-  // recharts draws a line once it has two points: wait for the first segment of both curves.
+  // A line has a segment once it has two points: wait for the first segment of both curves.
   await expect.poll(() => lab.thiefPoints('undefended'), { timeout: 90_000 }).toBeGreaterThanOrEqual(2);
   expect(await lab.thiefPoints('defended')).toBeGreaterThanOrEqual(2);
 
@@ -59,15 +59,15 @@ test('a small theft runs in the worker: both curves grow point by point, the pag
   expect(await page.locator('.samples .answer-bars rect').count()).toBe(8 * 20);
   await expect(page.locator('.samples .answer-bars').first()).toHaveAttribute('aria-label', /^The defender's answer: \d at \d+%; the thief gets: \d at \d+%$/);
   for (const text of await page.getByTestId('sample-stats').allTextContents()) expect(text).toMatch(/^Σ 1\.000 · min 0\.\d{3}$/);
-  // The tooltip is mounted while the pointer is on the chart: hover the last budget step and read it.
+  // The readout appears while the pointer is on the chart: hover the last budget step and read it.
   const chart = page.getByTestId('thief-chart');
   // The chart sits below the fold at 1280×720 now that the controls come first: scroll to it, or
   // the pointer would move to a point outside the viewport and hover nothing.
   await chart.scrollIntoViewIfNeeded();
-  const box = await chart.locator('.recharts-cartesian-grid').boundingBox();
+  const box = await chart.locator('.chart-grid').boundingBox();
   if (!box) throw new Error('no chart grid');
   await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
-  await expect(chart.locator('.recharts-tooltip-wrapper')).toContainText('1,200 queries');
+  await expect(chart.getByTestId('thief-readout')).toContainText('1,200 queries');
   await page.mouse.move(0, 0);
   // 1,200 queries at the default $1.50 per 1,000.
   await expect(page.getByTestId('query-bill')).toContainText("1,200 queries answered · the thief's bill: $1.80");
@@ -141,7 +141,7 @@ test('pause holds the run between steps, resume finishes it, reset clears it: al
   await page.waitForTimeout(500); // the step in flight when the pause arrived
   const held = async () => ({
     points: await lab.thiefPoints('undefended'),
-    progress: await status.locator('progress').getAttribute('value'),
+    progress: await status.getByRole('progressbar').getAttribute('aria-valuenow'),
   });
   const atPause = await held();
   await page.waitForTimeout(3000);

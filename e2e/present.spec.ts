@@ -26,7 +26,7 @@ test('presenter mode fits Run, the headline numbers and the chart on one 1280×7
   await insideViewport(page, page.getByTestId('thief-chart'), 'chart');
   await insideViewport(page, lab.slider('β (beta)'), 'β slider');
   // Thicker lines than the lab's 2.5 px.
-  const width = await page.locator('[data-testid="thief-chart"] .line-defended path.recharts-line-curve').first().evaluate((el) => getComputedStyle(el).strokeWidth);
+  const width = await page.locator('[data-testid="thief-chart"] .line-defended path.chart-line').first().evaluate((el) => getComputedStyle(el).strokeWidth);
   expect(parseFloat(width)).toBeGreaterThanOrEqual(4);
   await page.getByRole('button', { name: 'Leave presenter mode' }).click();
   await expect(page.getByTestId('headline')).toHaveCount(0);
@@ -37,7 +37,7 @@ test('embed mode shows only the chart and its caption, and a preset link replays
   await page.goto('./#v=2&budget=1200&embed=1');
   await expect(page.getByTestId('chart-caption')).toContainText('Replay of a run recorded on WASM');
   await expect(page.getByTestId('chart-caption')).toContainText('reverse sigmoid, β = 1, γ = 0.5');
-  await expect(page.locator('[data-testid="thief-chart"] .line-defended path.recharts-line-curve')).toHaveCount(1);
+  await expect(page.locator('[data-testid="thief-chart"] .line-defended path.chart-line')).toHaveCount(1);
   await expect(page.getByRole('button')).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Model Theft Lab' })).toHaveCount(0);
 });

@@ -42,7 +42,7 @@ test('a saved run opens again to the same chart; a damaged file and a missing de
   await lab.open();
   await page.getByRole('combobox', { name: 'Preset' }).selectOption({ label: 'The defense that works (β = 1, γ = 0.5)' });
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'done');
-  const line = page.locator('[data-testid="thief-chart"] .line-defended path.recharts-line-curve').first();
+  const line = page.locator('[data-testid="thief-chart"] .line-defended path.chart-line').first();
   await expect.poll(() => lab.thiefPoints('defended')).toBe(4);
   const drawn = await line.getAttribute('d');
 

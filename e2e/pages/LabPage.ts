@@ -35,7 +35,7 @@ export class LabPage {
 
   /** How many points one line of the thief chart draws, read from its SVG path (M/L vertices). */
   async thiefPoints(line: 'undefended' | 'defended'): Promise<number> {
-    const path = this.page.locator(`[data-testid="thief-chart"] .line-${line} path.recharts-line-curve`);
+    const path = this.page.locator(`[data-testid="thief-chart"] .line-${line} path.chart-line`);
     if ((await path.count()) === 0) return 0;
     const d = (await path.first().getAttribute('d')) ?? '';
     return (d.match(/[ML]/g) ?? []).length;

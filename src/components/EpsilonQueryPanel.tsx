@@ -3,7 +3,7 @@ import { lazy, Suspense } from 'react';
 import { DigitImage } from './DigitImage';
 import { useApp } from './storeContext';
 
-/** Loads with the charting library, after the page's first paint (see ThiefChart). */
+/** Loads with the charting library, after the page's first paint: nothing a student sees first needs it. */
 const EpsilonQueryChart = lazy(() => import('./charts/EpsilonQueryChart').then((m) => ({ default: m.EpsilonQueryChart })));
 
 /** The ε counter-attack on one real query, redrawn live as ε and the renormalization change. */

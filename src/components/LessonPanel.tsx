@@ -1,4 +1,5 @@
 import { useContext, useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { PLAYGROUND_PRESETS } from '../params/presets';
 import { choosePlaygroundPreset } from './playground/PlaygroundPresets';
 import { StoreContext } from './storeContext';
@@ -14,21 +15,22 @@ import { usePresetPlayer } from './usePresetPlayer';
  */
 export function LessonPanel() {
   const lesson = useApp((s) => s.params.lesson);
-  const run = useApp((s) => s.run);
   const setNumber = useApp((s) => s.setNumber);
   const startRun = useApp((s) => s.startRun);
   const engineReady = useApp((s) => s.engine.state === 'ready');
   const { load, play } = usePresetPlayer();
   const index = Math.min(Math.max(lesson, 1), LESSON.length) - 1;
   const step = LESSON[index];
-  const liveRunning = run.status === 'running' && !run.replay;
+  // Slices, not the run object: that changes with every engine event of a run, and the verdict
+  // (compared field by field) changes only when the run starts or ends.
+  const liveRunning = useApp((s) => s.run.status === 'running' && !s.run.replay);
+  const verdict = useApp(useShallow((s) => lessonVerdict(step, s.run)));
 
   // A new step puts its preset on screen (the replay at class pace is for the teacher to choose; steps play fast).
   useEffect(() => {
     play(lessonPreset(LESSON[index]), 'fast');
   }, [index, play]);
 
-  const verdict = lessonVerdict(step, run);
   const go = (n: number) => setNumber('lesson', n);
   return (
     <section className="lesson" aria-labelledby="lesson-title" data-testid="lesson">

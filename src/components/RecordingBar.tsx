@@ -1,18 +1,20 @@
 import { useId, useState } from 'react';
 import { version } from '../../package.json';
 import { makeRecording, parseRecording, recordingFileName } from '../store/recordedRun';
-import { useApp } from './storeContext';
+import { useApp, useAppStore } from './storeContext';
 
 /** Saves the finished run on screen as a JSON file, and opens one saved here or elsewhere. */
 export function RecordingBar() {
-  const run = useApp((s) => s.run);
+  // Narrow slices: the run object changes with every engine event, and this bar shows none of them.
+  const liveRunning = useApp((s) => s.run.status === 'running' && !s.run.replay);
+  const canSave = useApp((s) => s.run.status === 'done' && s.run.summary !== null && s.run.defender !== null && s.run.config !== null);
   const playRecording = useApp((s) => s.playRecording);
-  const liveRunning = run.status === 'running' && !run.replay;
+  const store = useAppStore();
   const [message, setMessage] = useState<string | null>(null);
   const inputId = useId();
-  const canSave = run.status === 'done' && run.summary !== null && run.defender !== null && run.config !== null;
 
   const save = () => {
+    const run = store.getState().run;
     if (!run.summary || !run.defender || !run.config) return;
     const recording = makeRecording({
       params: run.config,

@@ -89,7 +89,10 @@ function ReproduceControls() {
   const etaMs = useReproduce((s) => s.etaMs);
   const error = useReproduce((s) => s.error);
   const current = useReproduce((s) => s.current);
-  const run = useApp((s) => s.run);
+  // Slices of the run, not the run object, which every engine event replaces: the chart's data is
+  // memoised per points array, so only a new point redraws it.
+  const phaseDetail = useApp((s) => s.run.phaseDetail);
+  const liveChart = useApp((s) => (s.run.rows.length > 0 ? selectThiefChart(s.run) : null));
   const engineReady = useApp((s) => s.engine.state === 'ready');
   const running = status === 'running';
   const plan = reproductionPlan(mode);
@@ -113,13 +116,13 @@ function ReproduceControls() {
           <progress max={queue.length} value={index} />
           <span>
             run {Math.min(index + 1, queue.length)} of {queue.length}
-            {current ? `: ${current.key || 'the default lesson'}` : ''} · {run.phaseDetail || 'starting'} · about {formatDuration(etaMs)} left
+            {current ? `: ${current.key || 'the default lesson'}` : ''} · {phaseDetail || 'starting'} · about {formatDuration(etaMs)} left
           </span>
         </div>
       )}
-      {running && run.rows.length > 0 && (
+      {running && liveChart && (
         <div className="repro-live">
-          <SubstituteAccuracyChart data={selectThiefChart(run)} />
+          <SubstituteAccuracyChart data={liveChart} />
         </div>
       )}
       {status === 'error' && error && (

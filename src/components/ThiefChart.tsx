@@ -1,26 +1,16 @@
-import { lazy, Suspense, useDeferredValue } from 'react';
 import { chartCaption } from '../store/chartCaption';
 import { selectThiefChart } from '../store/thiefChart';
+import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
 import { useApp } from './storeContext';
 
 /**
- * The charting library loads after the page's first paint: nothing a student sees first needs it
- * (the reverse-sigmoid explainer draws plain SVG), and the chart is empty until a run starts. The
- * placeholder has the chart's own box, so nothing moves when it arrives.
+ * The live chart: its data object is memoised per points array, so it redraws only when a point
+ * arrives. It draws plain SVG in a few milliseconds, so it is part of the page's first render
+ * (no charting library to load first) and redraws at once when a point streams in.
  */
-const SubstituteAccuracyChart = lazy(() => import('./charts/SubstituteAccuracyChart').then((m) => ({ default: m.SubstituteAccuracyChart })));
-
-/** The live chart: its data object is memoised per points array, so it redraws only when a point arrives. */
 export function ThiefChart() {
   const chart = useApp((s) => selectThiefChart(s.run, s.params));
-  // The chart redraws in a deferred (interruptible) render: React renders it in slices that yield
-  // to the browser, so a streamed point never holds the main thread for the whole redraw.
-  const deferred = useDeferredValue(chart);
-  return (
-    <Suspense fallback={<figure className="chart chart-with-legend chart-thief" aria-label="Loading the chart" />}>
-      <SubstituteAccuracyChart data={deferred} />
-    </Suspense>
-  );
+  return <SubstituteAccuracyChart data={chart} />;
 }
 
 /** What the chart shows, in one sentence: under the chart in presenter and embed modes. */

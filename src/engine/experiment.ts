@@ -39,6 +39,12 @@ import type {
 } from './protocol';
 
 export const THIEF_BATCH = 64;
+/**
+ * A phase's progress goes to the page at most this often (and always at its end): the page shows
+ * at most one update a second (store/progressPacer.ts), and each message costs its main thread a
+ * task even when it is not shown.
+ */
+export const PROGRESS_EVERY_MS = 1000;
 export const THIEF_LEARNING_RATE = 1e-3;
 /**
  * The thieves' optimizers (`thiefOptimizer`), every constant in one place (the schema's option
@@ -252,7 +258,7 @@ export async function runExperimentGroup(configs: readonly ExperimentConfig[], c
   };
   const progress = (p: Phase, done: number, total: number) => {
     const t = ctx.now();
-    if (done < total && t - lastProgressAt < 250) return;
+    if (done < total && t - lastProgressAt < PROGRESS_EVERY_MS) return;
     lastProgressAt = t;
     const elapsed = t - phaseStart;
     ctx.emit({

@@ -24,6 +24,7 @@ import { withPresentationOf } from '../params/runSettings';
 import { coherentParams, enterLab, enterPlayground } from '../params/playground';
 import type { RecordedRun } from './recordedRun';
 import { browserTimers, REPLAY_SPEEDS, replayEvents, scheduleReplay, type ReplaySpeed, type Timers } from './replay';
+import { createProgressPacer } from './progressPacer';
 
 export type EngineStatus =
   | { state: 'starting' }
@@ -197,6 +198,13 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       cancelReplay = null;
     };
     const warn = (text: string, kind: Notice['kind'] = 'warning') => set((s) => ({ notices: addNotices(s.notices, [text], kind) }));
+    // Progress reaches the run state at most once a second (see progressPacer); a held update
+    // still belongs to the run on screen only if that run is still going.
+    const progress = createProgressPacer<ProgressEvent>((event) => {
+      const run = get().run;
+      if (event.runId !== run.runId || run.status !== 'running') return;
+      set((s) => ({ run: reduceRun(s.run, event) }));
+    }, timers);
 
     return {
       params: { ...initial },
@@ -253,6 +261,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
           return null;
         }
         endReplay();
+        progress.reset();
         const runId = run.runId + 1;
         const config = { ...(opts.config ?? params) };
         set({ run: { ...IDLE_RUN, runId, status: 'running', config } });
@@ -274,6 +283,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       playRecording(recording, { from, speed = 'fast' }) {
         const { sendCommand, run } = get();
         endReplay();
+        progress.reset();
         if (run.status === 'running' && !run.replay && sendCommand) sendCommand({ type: 'stop', runId: run.runId });
         const runId = run.runId + 1;
         const replay: ReplayInfo = {
@@ -314,6 +324,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       resetRun() {
         const { sendCommand, run } = get();
         endReplay();
+        progress.reset();
         if (run.status === 'running' && !run.replay && sendCommand) sendCommand({ type: 'stop', runId: run.runId });
         // A new runId: whatever the stopped run still sends is dropped.
         set({ run: { ...IDLE_RUN, runId: run.runId + 1 } });
@@ -363,9 +374,14 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
 
       replaceParams(params, issues = []) {
         const coherent = coherentParams(params);
+        const messages = [...issues.map((i) => i.message), ...coherent.repairs];
+        // The settings already in place, with nothing to say: no state change, so nothing re-renders
+        // (a link read again, a preset or a script setting what is set).
+        const current = get().params;
+        if (messages.length === 0 && (Object.keys(coherent.params) as ParamKey[]).every((k) => coherent.params[k] === current[k])) return;
         set((s) => ({
           params: coherent.params,
-          notices: addNotices(s.notices, [...issues.map((i) => i.message), ...coherent.repairs]),
+          notices: messages.length > 0 ? addNotices(s.notices, messages) : s.notices,
         }));
       },
 
@@ -426,6 +442,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
             // A failure tied to no run, with none running: a notice, so it neither marks a finished run failed nor goes unseen.
             else if (event.runId === undefined && get().run.status !== 'running') warn(`${event.message} ${event.hint}`, 'error');
             else if (event.runId === undefined || event.runId === get().run.runId) {
+              progress.reset();
               set((s) => ({ run: { ...s.run, status: 'error', paused: false, error: { message: event.message, hint: event.hint, ...(event.cause ? { cause: event.cause } : {}) } } }));
             }
             return;
@@ -436,19 +453,28 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
           case 'heap':
             // Benchmark results go to whoever asked (scripts/bench.ts), not into the UI state.
             return;
-          case 'phase':
           case 'progress':
+            if (event.runId !== get().run.runId) return;
+            progress.offer(event);
+            return;
+          case 'phase':
           case 'defender':
           case 'paused':
           case 'point':
           case 'samples':
           case 'regions':
           case 'done':
-          case 'cancelled':
+          case 'cancelled': {
             // Events of an older run (stopped or replaced) are dropped.
             if (event.runId !== get().run.runId) return;
-            set((s) => ({ run: reduceRun(s.run, event) }));
+            // A new phase starts with no progress, and an ended run shows none: what was held is stale.
+            if ((event.type === 'phase' && !event.note) || event.type === 'done' || event.type === 'cancelled') progress.reset();
+            // A point or a pause shows the held progress with it, in the same render: a paused run's
+            // bar then stands where the engine stopped, and no second render follows the point.
+            const held = event.type === 'point' || event.type === 'paused' ? progress.take() : null;
+            set((s) => ({ run: reduceRun(held ? reduceRun(s.run, held) : s.run, event) }));
             return;
+          }
           default: {
             const unhandled: never = event;
             throw new Error(`unhandled engine event ${JSON.stringify(unhandled)}`);
@@ -468,6 +494,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
 }
 
 type RunEvent = Extract<EngineEvent, { type: 'phase' | 'progress' | 'defender' | 'paused' | 'point' | 'samples' | 'regions' | 'done' | 'cancelled' }>;
+type ProgressEvent = Extract<EngineEvent, { type: 'progress' }>;
 
 /** Folds one engine event into the run state; new arrays only on append. */
 export function reduceRun(run: RunState, event: RunEvent): RunState {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAppStore } from './appStore';
 import { FakeWorker } from './fakeWorker';
 import { runEngine } from './engineSupervisor';
@@ -169,6 +169,59 @@ describe('run slice', () => {
     // A progress event replaces the run object but must not hand the chart new data.
     w.emit({ type: 'progress', runId: 1, phase: 'attack', done: 9, total: 10, etaMs: 100 });
     expect(selectThiefChart(store.getState().run)).toBe(chart);
+  });
+
+  it('takes at most one progress update a second; a point or a pause brings the held one, a new phase or the end drops it', () => {
+    vi.useFakeTimers();
+    try {
+      const store = createAppStore({ ...DEFAULT_PARAMS, budget: 300 });
+      store.setState({ sendCommand: () => undefined });
+      const apply = (e: EngineEvent) => store.getState().applyEngineEvent(e);
+      const progress = (phase: 'defender' | 'attack', done: number): EngineEvent => ({ type: 'progress', runId: 1, phase, done, total: 10, etaMs: 1000 * (10 - done) });
+      const shown = () => store.getState().run.progress?.done ?? null;
+      apply(ready);
+      store.getState().startRun();
+      apply({ type: 'phase', runId: 1, phase: 'defender', detail: 'x' });
+      apply(progress('defender', 1)); // the first: at once
+      expect(shown()).toBe(1);
+      vi.advanceTimersByTime(250);
+      apply(progress('defender', 2)); // inside the second: held
+      vi.advanceTimersByTime(250);
+      apply(progress('defender', 3));
+      expect(shown()).toBe(1);
+      vi.advanceTimersByTime(500); // the second ends: the newest held one
+      expect(shown()).toBe(3);
+      // A new phase drops what is held (the old phase's) and its own first update shows at once.
+      vi.advanceTimersByTime(100);
+      apply(progress('defender', 4));
+      apply({ type: 'phase', runId: 1, phase: 'attack', detail: 'y' });
+      expect(store.getState().run.progress).toBeNull();
+      vi.advanceTimersByTime(2000);
+      expect(store.getState().run.progress).toBeNull();
+      apply(progress('attack', 1));
+      expect(store.getState().run.progress).toMatchObject({ phase: 'attack', done: 1 });
+      // A point brings the held update along in the same state change.
+      vi.advanceTimersByTime(300);
+      apply(progress('attack', 2));
+      apply({ type: 'point', runId: 1, point: point(150, 0.6) });
+      expect(store.getState().run).toMatchObject({ progress: { done: 2 }, rows: [{ queries: 150 }] });
+      // So does the engine's pause: the bar of a held run stands where the engine stopped.
+      apply(progress('attack', 3));
+      apply({ type: 'paused', runId: 1, paused: true });
+      expect(store.getState().run).toMatchObject({ paused: true, progress: { done: 3 } });
+      vi.advanceTimersByTime(2000);
+      expect(shown()).toBe(3);
+      // The end of the run drops a held update: a finished run shows no progress.
+      apply({ type: 'paused', runId: 1, paused: false });
+      apply(progress('attack', 4)); // the window is closed by now: at once
+      vi.advanceTimersByTime(200);
+      apply(progress('attack', 5));
+      apply({ type: 'done', runId: 1, summary: null as never });
+      vi.advanceTimersByTime(2000);
+      expect(store.getState().run).toMatchObject({ status: 'done', progress: null });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('drops events of an older run after stop + restart', () => {

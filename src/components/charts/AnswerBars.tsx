@@ -10,7 +10,8 @@ import type { AnswerBarsGeometry } from '../../store/answerBars';
  * renders) took 25–60 ms per card on this 2-core machine, and up to 190 ms for the first card while a
  * software-GPU worker shared the CPU: the run's longest main-thread tasks. This glyph renders in well
  * under a millisecond. The drawing pad's four answer cards use it too (padBarsGeometry): they redraw
- * while a run trains. Every chart with axes, tooltips or a legend is recharts.
+ * while a run trains. The lab's reverse-sigmoid and thief charts are plain SVG for the same reason;
+ * the Reproduce view's charts are recharts.
  */
 export const AnswerBars = memo(function AnswerBars({ geometry, summary, className }: { geometry: AnswerBarsGeometry; summary: string; className?: string }) {
   const { width, height } = geometry.box;

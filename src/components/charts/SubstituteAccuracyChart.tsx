@@ -1,96 +1,182 @@
-import { memo, useState } from 'react';
-import {
-  CartesianGrid,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { memo, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { ChartLegend, type LegendItem } from './ChartLegend';
 import type { ThiefChartData } from '../../store/thiefChart';
-
-/** In drawing order: accuracy solid, agreement dashed; blue honest, orange defended. */
-const LEGEND: readonly LegendItem[] = [
-  { label: 'thief, no defense: accuracy', color: 'var(--accent)', kind: 'line', width: 2.5 },
-  { label: 'thief, defended: accuracy', color: 'var(--defended)', kind: 'line', width: 2.5 },
-  { label: 'no defense: agreement', color: 'var(--accent)', kind: 'line', dash: '5 4' },
-  { label: 'defended: agreement', color: 'var(--defended)', kind: 'line', dash: '5 4' },
-];
-
-
-const pct = (v: number) => `${Math.round(v * 100)}%`;
+import { nearestRow, percent, queriesLabel, thiefChartGeometry, type ThiefLineKey } from '../../store/thiefChartGeometry';
 
 /**
- * The thieves' test accuracy (solid) and agreement with the defender (dashed) against queries.
- * Memoised: it re-renders only when its (memoised) data object changes, i.e. when a point arrives.
+ * The thieves' test accuracy (solid) and agreement with the defender (dashed) against queries,
+ * drawn as plain SVG. It redraws with every streamed point while the thieves train: the charting
+ * library took about 30 ms of the page's main thread for each of those redraws on a 2-core machine
+ * (its internal store, several render passes), and as much again to clear the chart for a new run,
+ * where four short paths, a grid and two reference lines take a few milliseconds. Memoised: it
+ * re-renders only when its (memoised) data object changes, i.e. when a point arrives, or when its
+ * box is resized.
  *
- * The tooltip is mounted only while the pointer or the keyboard focus is on the chart: recharts'
- * Tooltip made each redraw of a streaming point cost 50–75 ms on this 2-core machine (the run's
- * longest main-thread task); without it the same redraw stays under 50 ms. interval={0}: every
- * given tick is drawn, so recharts skips measuring each tick label in the DOM on every redraw (its
- * overlap check, ~15 ms of a streamed point's redraw here); the ticks are chosen to fit.
+ * The pointer or the keyboard (arrow keys, once the plot has the focus) picks a budget step; a
+ * readout then gives the four values there.
  */
+
+/** In drawing order: accuracy solid, agreement dashed; blue honest, orange defended. */
+const LINES: readonly (LegendItem & { key: ThiefLineKey; className: string; dots: boolean })[] = [
+  { key: 'undefendedAccuracy', label: 'thief, no defense: accuracy', color: 'var(--accent)', kind: 'line', width: 2.5, className: 'line-undefended', dots: true },
+  { key: 'defendedAccuracy', label: 'thief, defended: accuracy', color: 'var(--defended)', kind: 'line', width: 2.5, className: 'line-defended', dots: true },
+  { key: 'undefendedAgreement', label: 'no defense: agreement', color: 'var(--accent)', kind: 'line', dash: '5 4', className: 'line-undefended-agreement', dots: false },
+  { key: 'defendedAgreement', label: 'defended: agreement', color: 'var(--defended)', kind: 'line', dash: '5 4', className: 'line-defended-agreement', dots: false },
+];
+
+/** Before the plot box is measured (and in tests without layout): a typical size. */
+const DEFAULT_SIZE = { width: 760, height: 330 };
+const TICK = 6;
+
 export const SubstituteAccuracyChart = memo(function SubstituteAccuracyChart({ data }: { data: ThiefChartData }) {
-  const [inspecting, setInspecting] = useState(false);
+  const box = useRef<HTMLDivElement | null>(null);
+  const [size, setSize] = useState(DEFAULT_SIZE);
+  const [picked, setPicked] = useState<number | null>(null);
+
+  // Measured before the browser paints (a layout effect), so the first frame already has the right size.
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = () => {
+      const { width, height } = el.getBoundingClientRect();
+      if (width > 0 && height > 0) setSize((s) => (Math.abs(s.width - width) < 0.5 && Math.abs(s.height - height) < 0.5 ? s : { width, height }));
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const { width, height } = size;
+  const g = thiefChartGeometry(data, width, height);
+  const { left, right, top, bottom } = g.plot;
+  const clipId = `thief-clip-${useId().replace(/:/g, '')}`;
+  const last = data.rows.length - 1;
+  // A pick past the end (the chart was cleared for a new run) shows nothing.
+  const pick = picked !== null && picked <= last ? { index: picked, x: g.rowX[picked], row: data.rows[picked] } : null;
+  const latest = data.rows.at(-1);
+  const summary = latest
+    ? `After ${queriesLabel(latest.queries)} queries: the thief on honest answers at ${percent(latest.undefendedAccuracy)} test accuracy, the thief on defended answers at ${percent(latest.defendedAccuracy)}.`
+    : 'No curve yet: the thieves’ accuracy appears here as they train.';
+
+  const onMove = (e: PointerEvent<SVGRectElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    if (rect.width <= 0) return;
+    setPicked(nearestRow(g.rowX, left + ((e.clientX - rect.left) / rect.width) * (right - left)));
+  };
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (last < 0) return;
+    const at = pick?.index ?? last;
+    const next = { ArrowLeft: Math.max(0, at - 1), ArrowRight: Math.min(last, at + 1), Home: 0, End: last }[e.key];
+    if (next !== undefined) {
+      e.preventDefault();
+      setPicked(next);
+    } else if (e.key === 'Escape') setPicked(null);
+  };
+
   return (
-    <figure
-      className="chart chart-with-legend chart-thief"
-      data-testid="thief-chart"
-      aria-label="Thief accuracy against queries"
-      onPointerEnter={() => setInspecting(true)}
-      onPointerLeave={() => setInspecting(false)}
-      onFocus={() => setInspecting(true)}
-      onBlur={() => setInspecting(false)}
-    >
-      <ChartLegend items={LEGEND} />
-      <div className="chart-plot">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data.rows} margin={{ top: 20, right: 28, bottom: 24, left: 8 }}>
-          <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-          <XAxis
-            dataKey="queries"
-            type="number"
-            scale="log"
-            domain={data.xDomain}
-            ticks={data.xTicks}
-            interval={0}
-            allowDataOverflow
-            stroke="var(--axis)"
-            tickFormatter={(q: number) => q.toLocaleString('en-US')}
-            label={{ value: 'queries the thief paid for (log scale)', position: 'insideBottom', offset: -14, fill: 'var(--muted)' }}
-          />
-          <YAxis type="number" domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} interval={0} tickFormatter={pct} stroke="var(--axis)" width={52} />
-          {/* Above its line: the top margin leaves room for the label when the defender is at 100%. */}
-          {data.defenderAccuracy !== null && (
-            <ReferenceLine
-              y={data.defenderAccuracy}
-              stroke="var(--identity)"
-              strokeDasharray="4 4"
-              label={{ value: `defender ${pct(data.defenderAccuracy)}`, position: 'insideBottomRight', fill: 'var(--muted)', fontSize: 12 }}
-            />
+    <figure className="chart chart-with-legend chart-thief" data-testid="thief-chart" aria-label="Thief accuracy against queries">
+      <ChartLegend items={LINES} />
+      <div
+        className="chart-plot thief-plot"
+        ref={box}
+        tabIndex={0}
+        role="group"
+        aria-label="The thieves' accuracy and agreement at each budget step: the arrow keys read them out"
+        onFocus={() => setPicked((p) => p ?? (last >= 0 ? last : null))}
+        onBlur={() => setPicked(null)}
+        onKeyDown={onKey}
+      >
+        <svg width={width} height={height} role="img" aria-label={summary}>
+          <defs>
+            <clipPath id={clipId}>
+              <rect x={left} y={top} width={right - left} height={bottom - top} />
+            </clipPath>
+          </defs>
+          <g className="chart-grid" stroke="var(--grid)" strokeDasharray="3 3">
+            {g.yTicks.map((t) => (
+              <line key={`gy${t.label}`} x1={left} x2={right} y1={t.y} y2={t.y} />
+            ))}
+            {g.xTicks.map((t) => (
+              <line key={`gx${t.label}`} x1={t.x} x2={t.x} y1={top} y2={bottom} />
+            ))}
+          </g>
+          <g stroke="var(--axis)">
+            <line x1={left} x2={right} y1={bottom} y2={bottom} />
+            <line x1={left} x2={left} y1={top} y2={bottom} />
+            {g.xTicks.map((t) => (
+              <line key={`tx${t.label}`} x1={t.x} x2={t.x} y1={bottom} y2={bottom + TICK} />
+            ))}
+            {g.yTicks.map((t) => (
+              <line key={`ty${t.label}`} x1={left - TICK} x2={left} y1={t.y} y2={t.y} />
+            ))}
+          </g>
+          <g className="chart-tick" fill="var(--axis)">
+            {g.xTicks.map((t) => (
+              <text key={t.label} x={t.x} y={bottom + TICK + 2} dy="0.71em" textAnchor="middle">
+                {t.label}
+              </text>
+            ))}
+            {g.yTicks.map((t) => (
+              <text key={t.label} x={left - TICK - 2} y={t.y} dy="0.355em" textAnchor="end">
+                {t.label}
+              </text>
+            ))}
+          </g>
+          <text className="chart-label" x={(left + right) / 2} y={height - 10} textAnchor="middle" fill="var(--muted)">
+            queries the thief paid for (log scale)
+          </text>
+          {/* The reference lines' labels sit inside the plot at its right end: the defender's above its line (the top margin leaves room at 100%), chance's below. */}
+          {g.defender && (
+            <g className="reference-defender">
+              <line x1={left} x2={right} y1={g.defender.y} y2={g.defender.y} stroke="var(--identity)" strokeDasharray="4 4" />
+              <text className="chart-label" x={right - 5} y={g.defender.y - 5} textAnchor="end" fill="var(--muted)" fontSize={12}>
+                {g.defender.label}
+              </text>
+            </g>
           )}
-          <ReferenceLine
-            y={data.chance}
-            stroke="var(--axis)"
-            strokeDasharray="1 3"
-            label={{ value: `chance ${pct(data.chance)}`, position: 'insideTopRight', fill: 'var(--muted)', fontSize: 12 }}
-          />
-          <Line dataKey="undefendedAccuracy" name="thief, no defense: accuracy" stroke="var(--accent)" strokeWidth={2.5} dot isAnimationActive={false} className="line-undefended" />
-          <Line dataKey="defendedAccuracy" name="thief, defended: accuracy" stroke="var(--defended)" strokeWidth={2.5} dot isAnimationActive={false} className="line-defended" />
-          <Line dataKey="undefendedAgreement" name="no defense: agreement" stroke="var(--accent)" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
-          <Line dataKey="defendedAgreement" name="defended: agreement" stroke="var(--defended)" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
-          {inspecting && (
-            <Tooltip
-              formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))}
-              labelFormatter={(q) => `${Number(q).toLocaleString('en-US')} queries`}
-              contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
-            />
+          <g className="reference-chance">
+            <line x1={left} x2={right} y1={g.chance.y} y2={g.chance.y} stroke="var(--axis)" strokeDasharray="1 3" />
+            <text className="chart-label" x={right - 5} y={g.chance.y + 5} dy="0.71em" textAnchor="end" fill="var(--muted)" fontSize={12}>
+              {g.chance.label}
+            </text>
+          </g>
+          <g clipPath={`url(#${clipId})`}>
+            {data.rows.length > 0 &&
+              LINES.map((l) => (
+                <g key={l.key} className={l.className}>
+                  <path className="chart-line" d={g.lines[l.key].d} fill="none" stroke={l.color} strokeWidth={l.width ?? 1} strokeDasharray={l.dash} />
+                  {l.dots &&
+                    g.lines[l.key].points.map((p, i) => <circle key={i} cx={p.x} cy={p.y} r={3} fill="#fff" stroke={l.color} strokeWidth={l.width} />)}
+                </g>
+              ))}
+          </g>
+          {pick && (
+            <g className="thief-pick" pointerEvents="none">
+              <line x1={pick.x} x2={pick.x} y1={top} y2={bottom} stroke="var(--axis)" strokeOpacity={0.5} />
+              {LINES.map((l) => (
+                <circle key={l.key} cx={pick.x} cy={g.lines[l.key].points[pick.index].y} r={4} fill={l.color} stroke="var(--panel)" strokeWidth={2} />
+              ))}
+            </g>
           )}
-        </LineChart>
-      </ResponsiveContainer>
+          <rect x={left} y={top} width={right - left} height={bottom - top} fill="transparent" onPointerMove={onMove} onPointerLeave={() => setPicked(null)} />
+        </svg>
+        {pick && (
+          <div
+            className="thief-readout"
+            data-testid="thief-readout"
+            // On the side of the pick with more room, so the box never runs off the plot.
+            style={pick.x > (left + right) / 2 ? { right: width - pick.x + 10, top: top + 4 } : { left: pick.x + 10, top: top + 4 }}
+          >
+            <strong>{queriesLabel(pick.row.queries)} queries</strong>
+            {LINES.map((l) => (
+              <span key={l.key} style={{ color: l.color }}>
+                {l.label}: {percent(pick.row[l.key])}
+              </span>
+            ))}
+          </div>
+        )}
       </div>
     </figure>
   );
