@@ -469,7 +469,7 @@ async function measureLoading(browser: Browser, checkRun: boolean): Promise<Load
           const api = (window as unknown as LabWindow).__modelTheftLab;
           const t0 = performance.now();
           const tick = () => {
-            if (api.store.getState().run.phase === 'loading-data' && document.querySelector('progress')) return resolve(true);
+            if (api.store.getState().run.phase === 'loading-data' && document.querySelector('[role="progressbar"]')) return resolve(true);
             if (performance.now() - t0 > 60_000) return resolve(false);
             requestAnimationFrame(tick);
           };
