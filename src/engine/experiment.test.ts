@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { loadRealDataset, sliceDataset } from '../data/testing';
+import { sliceDataset } from '../data/testing';
 import type { Dataset } from '../data/load';
 import { DEFAULT_PARAMS, PARAMS } from '../params/schema';
 import { budgetSchedule } from '../math/schedule';
@@ -20,53 +20,21 @@ import {
 } from './experiment';
 import { cleanAnswers } from './queries';
 import { createPauseGate, pausableYield } from './pauseGate';
-import type { CurvePoint, EngineEvent, ExperimentConfig } from './protocol';
+import type { EngineEvent, ExperimentConfig } from './protocol';
+import { loadMnistSlice, MNIST_SLICE_CONFIG, recordingRunContext, pointsOf as points } from './testContext';
 
-// Small slices of real MNIST on the WASM backend in Node (CPU only, no GPU): the defender (the real
-// CNN) trains on 67% of 1,200 images for one epoch, the thief is the MLP "I". The pure-JS 'cpu'
-// backend would need ~40 s per CNN step (see models/testing.ts), WASM a fraction of a second.
-const CONFIG: ExperimentConfig = {
-  ...DEFAULT_PARAMS,
-  substitute: 'I',
-  budget: 300,
-  thiefEpochs: 2,
-  evalSize: 200,
-  defenderEpochs: 1,
-  shift: 1,
-  seed: 7,
-  // A one-epoch defender gives unsure answers, and at the default β = 1 answers under 50% sure can
-  // get another class on top; β = 0.8 keeps the top class for every answer, which the checks below use.
-  beta: 0.8,
-};
+const CONFIG = MNIST_SLICE_CONFIG;
 
 let data: Dataset;
 const store = memoryStore();
 
 beforeAll(async () => {
   await useWasmBackendInNode();
-  data = sliceDataset(await loadRealDataset('mnist'), 1200, 200);
+  data = await loadMnistSlice();
 });
 
-function context(over: Partial<RunContext> = {}): RunContext & { events: EngineEvent[] } {
-  const events: EngineEvent[] = [];
-  let t = 0;
-  return {
-    runId: 1,
-    dataset: data,
-    backend: 'wasm',
-    store,
-    shippedDefender: null,
-    emit: (e) => events.push(e),
-    isCancelled: () => false,
-    yieldNow: () => Promise.resolve(),
-    now: () => (t += 10),
-    ...over,
-    events,
-  };
-}
+const context = (over: Partial<RunContext> = {}) => recordingRunContext(data, over, store);
 
-const points = (events: EngineEvent[]): CurvePoint[] =>
-  events.flatMap((e) => (e.type === 'point' ? [e.point] : []));
 
 describe('runExperiment on real MNIST slices (WASM backend, Node)', () => {
   let first: Awaited<ReturnType<typeof runExperiment>>;

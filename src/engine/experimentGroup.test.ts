@@ -6,54 +6,25 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { loadRealDataset, sliceDataset } from '../data/testing';
 import type { Dataset } from '../data/load';
-import { DEFAULT_PARAMS } from '../params/schema';
 import { useWasmBackendInNode } from '../models/testing';
 import { memoryStore } from './defenderProvider';
 import { groupProblem, runExperiment, runExperimentGroup, type RunContext } from './experiment';
-import type { CurvePoint, EngineEvent, ExperimentConfig, RunSummary } from './protocol';
+import type { ExperimentConfig, RunSummary } from './protocol';
+import { loadMnistSlice, MNIST_SLICE_CONFIG, recordingRunContext, pointsOf as points } from './testContext';
 
-// As experiment.test.ts: small real MNIST slices on WASM in Node, thief I (an MLP, so stackable).
-const CONFIG: ExperimentConfig = {
-  ...DEFAULT_PARAMS,
-  substitute: 'I',
-  budget: 300,
-  thiefEpochs: 2,
-  evalSize: 200,
-  defenderEpochs: 1,
-  shift: 1,
-  seed: 7,
-  beta: 0.8,
-};
+const CONFIG = MNIST_SLICE_CONFIG;
 
 let data: Dataset;
 const store = memoryStore();
 
 beforeAll(async () => {
   await useWasmBackendInNode();
-  data = sliceDataset(await loadRealDataset('mnist'), 1200, 200);
+  data = await loadMnistSlice();
 });
 
-function context(over: Partial<RunContext> = {}): RunContext & { events: EngineEvent[] } {
-  const events: EngineEvent[] = [];
-  let t = 0;
-  return {
-    runId: 1,
-    dataset: data,
-    backend: 'wasm',
-    store,
-    shippedDefender: null,
-    emit: (e) => events.push(e),
-    isCancelled: () => false,
-    yieldNow: () => Promise.resolve(),
-    now: () => (t += 10),
-    ...over,
-    events,
-  };
-}
+const context = (over: Partial<RunContext> = {}) => recordingRunContext(data, over, store);
 
-const points = (events: EngineEvent[]): CurvePoint[] => events.flatMap((e) => (e.type === 'point' ? [e.point] : []));
 
 /**
  * A summary without what depends on how the run was scheduled: wall time, group size, tensor

@@ -9,11 +9,12 @@ import { DEFAULT_PARAMS } from '../params/schema';
 import { enterPlayground } from '../params/playground';
 import { useWasmBackendInNode } from '../models/testing';
 import { defendedPlane } from '../store/playground';
-import { memoryStore, trainDefender } from './defenderProvider';
+import { trainDefender } from './defenderProvider';
 import { imagesToFloat } from '../data/load';
 import { runExperiment, type RunContext } from './experiment';
 import { createRegionPainter, dataSample } from './regions';
-import type { CurvePoint, EngineEvent, ExperimentConfig, RegionsFrame } from './protocol';
+import type { EngineEvent, ExperimentConfig, RegionsFrame } from './protocol';
+import { recordingRunContext, pointsOf } from './testContext';
 
 // The playground runs the lab's engine on 2-D points: the same runExperiment, oracle, attacks and
 // thieves, only the data set and the models' input shape differ.
@@ -25,25 +26,8 @@ beforeAll(async () => {
   data = toyDataset(CONFIG as Parameters<typeof toyDataset>[0] & ExperimentConfig);
 });
 
-function context(over: Partial<RunContext> = {}): RunContext & { events: EngineEvent[] } {
-  const events: EngineEvent[] = [];
-  let t = 0;
-  return {
-    runId: 1,
-    dataset: data,
-    backend: 'wasm',
-    store: memoryStore(),
-    shippedDefender: null,
-    emit: (e) => events.push(e),
-    isCancelled: () => false,
-    yieldNow: () => Promise.resolve(),
-    now: () => (t += 10),
-    ...over,
-    events,
-  };
-}
+const context = (over: Partial<RunContext> = {}) => recordingRunContext(data, over);
 
-const pointsOf = (events: EngineEvent[]): CurvePoint[] => events.flatMap((e) => (e.type === 'point' ? [e.point] : []));
 
 describe('the playground on two moons (WASM backend, Node)', () => {
   let plain: { events: EngineEvent[]; summary: Awaited<ReturnType<typeof runExperiment>> };

@@ -4,14 +4,11 @@
  * stacked thieves use, gradients, and thief I trained 30 steps with each kernel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRng } from '../math/random';
 import { buildModel } from './registry';
 import { createOptimizer, trainStep } from './training';
-import { registerWasmConv2DBackpropFilter } from './wasmKernels';
+import { useWasmBackendInNode } from './testing';
 import { registerWasmFastMatMul, unregisterWasmFastMatMul } from './wasmMatMul';
 
 function normals(n: number, seed: number): Float32Array {
@@ -44,11 +41,7 @@ function relErr(a: Float32Array, ref: Float32Array): number {
 }
 
 beforeAll(async () => {
-  const require = createRequire(import.meta.url);
-  setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  registerWasmConv2DBackpropFilter();
-  expect(await tf.setBackend('wasm')).toBe(true);
+  await useWasmBackendInNode();
   expect(await tf.setBackend('cpu')).toBe(true);
 });
 
@@ -58,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('registerWasmFastMatMul', () => {
-  it('is registered by registerWasmConv2DBackpropFilter; unregister puts the stock kernel (and its setup) back', () => {
+  it('is registered with the other kernels (useWasmBackendInNode registers them all); unregister puts the stock kernel (and its setup) back', () => {
     const ours = tf.getKernel(tf.BatchMatMul, 'wasm');
     registerWasmFastMatMul();
     expect(tf.getKernel(tf.BatchMatMul, 'wasm')).toBe(ours);

@@ -85,13 +85,8 @@ const fastMatMulKernel: KernelFunc = (args) => {
   };
   try {
     // Both operands as [batch, rows, cols] in the orientation the fast path wants.
-    const as3d = (x: TensorInfo, bx: number, transpose: boolean): TensorInfo => {
-      const r = x.shape.length;
-      const x3 = keep(runWasmKernel(tf.Reshape, { x }, { shape: [bx, x.shape[r - 2], x.shape[r - 1]] }, kb));
-      return transpose ? keep(runWasmKernel(tf.Transpose, { x: x3 }, { perm: [0, 2, 1] }, kb)) : x3;
-    };
-    const a3 = as3d(a, batchA, transposeA); // [batchA, m, k]
-    const b3 = as3d(b, batchB, transposeB); // [batchB, k, n]
+    const a3 = asMatrices(a, batchA, transposeA, kb, keep); // [batchA, m, k]
+    const b3 = asMatrices(b, batchB, transposeB, kb, keep); // [batchB, k, n]
     const product = (left: TensorInfo, right: TensorInfo) => keep(stock({ inputs: { a: left, b: right }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo);
 
     if (batch === 1) return reshaped(product(a3, b3), outShape, kb);
@@ -123,6 +118,16 @@ const fastMatMulKernel: KernelFunc = (args) => {
     for (const t of temps) kb.disposeData(t.dataId);
   }
 };
+
+/**
+ * `x` as `batch` matrices [batch, rows, cols], each transposed when asked (a copy, wasm's Transpose);
+ * every tensor made is handed to `keep`, to be freed by the caller.
+ */
+function asMatrices(x: TensorInfo, batch: number, transpose: boolean, backend: KernelBackend, keep: (t: TensorInfo) => TensorInfo): TensorInfo {
+  const r = x.shape.length;
+  const x3 = keep(runWasmKernel(tf.Reshape, { x }, { shape: [batch, x.shape[r - 2], x.shape[r - 1]] }, backend));
+  return transpose ? keep(runWasmKernel(tf.Transpose, { x: x3 }, { perm: [0, 2, 1] }, backend)) : x3;
+}
 
 /** Matrix `i` of a [batch, rows, cols] tensor, copied into a tensor of its own ([1, rows, cols]). */
 function matrixOf(heap: WasmHeapBackend, x: TensorInfo, i: number, rows: number, cols: number): TensorInfo {
@@ -187,13 +192,8 @@ const fastFusedMatMulKernel: KernelFunc = (args) => {
   };
   const pieceAttrs = { ...attrs, transposeA: false, transposeB: false };
   try {
-    const as3d = (x: TensorInfo, bx: number, transpose: boolean): TensorInfo => {
-      const r = x.shape.length;
-      const x3 = keep(runWasmKernel(tf.Reshape, { x }, { shape: [bx, x.shape[r - 2], x.shape[r - 1]] }, kb));
-      return transpose ? keep(runWasmKernel(tf.Transpose, { x: x3 }, { perm: [0, 2, 1] }, kb)) : x3;
-    };
-    const a3 = as3d(a, batchA, transposeA);
-    const b3 = as3d(b, batchB, transposeB);
+    const a3 = asMatrices(a, batchA, transposeA, kb, keep);
+    const b3 = asMatrices(b, batchB, transposeB, kb, keep);
     const biasOf = (i: number): TensorInfo | null => {
       if (bias == null) return null;
       const row = keep(heap.makeOutput([n], 'float32'));

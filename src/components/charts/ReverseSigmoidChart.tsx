@@ -1,7 +1,8 @@
-import { memo, useId, useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
+import { memo, useId, useState, type PointerEvent } from 'react';
 import { ChartLegend, type LegendItem } from './ChartLegend';
 import type { ReverseSigmoidChartData } from '../../store/reverseSigmoidChart';
 import type { ReverseSigmoidPoint } from '../../math/curves';
+import { useMeasuredBox } from './useMeasuredBox';
 
 /**
  * Fig. 1 of the reverse-sigmoid paper, live, drawn as plain SVG. This chart is what a student
@@ -26,24 +27,8 @@ const DEFAULT_SIZE = { width: 600, height: 340 };
 const fmt = (v: number) => v.toFixed(2);
 
 export const ReverseSigmoidChart = memo(function ReverseSigmoidChart({ data }: { data: ReverseSigmoidChartData }) {
-  const box = useRef<HTMLDivElement | null>(null);
-  const [size, setSize] = useState(DEFAULT_SIZE);
+  const { box, size } = useMeasuredBox(DEFAULT_SIZE);
   const [hover, setHover] = useState<number | null>(null);
-
-  // Measured before the browser paints (a layout effect), so the first frame already has the right size.
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const measure = () => {
-      const { width, height } = el.getBoundingClientRect();
-      if (width > 0 && height > 0) setSize((s) => (Math.abs(s.width - width) < 0.5 && Math.abs(s.height - height) < 0.5 ? s : { width, height }));
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
 
   const { width, height } = size;
   const left = MARGIN.left;

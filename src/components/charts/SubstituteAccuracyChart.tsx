@@ -1,7 +1,8 @@
-import { memo, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useId, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { ChartLegend, type LegendItem } from './ChartLegend';
 import type { ThiefChartData } from '../../store/thiefChart';
 import { nearestRow, percent, queriesLabel, thiefChartGeometry, type ThiefLineKey } from '../../store/thiefChartGeometry';
+import { useMeasuredBox } from './useMeasuredBox';
 
 /**
  * The thieves' test accuracy (solid) and agreement with the defender (dashed) against queries,
@@ -29,24 +30,8 @@ const DEFAULT_SIZE = { width: 760, height: 330 };
 const TICK = 6;
 
 export const SubstituteAccuracyChart = memo(function SubstituteAccuracyChart({ data }: { data: ThiefChartData }) {
-  const box = useRef<HTMLDivElement | null>(null);
-  const [size, setSize] = useState(DEFAULT_SIZE);
+  const { box, size } = useMeasuredBox(DEFAULT_SIZE);
   const [picked, setPicked] = useState<number | null>(null);
-
-  // Measured before the browser paints (a layout effect), so the first frame already has the right size.
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const measure = () => {
-      const { width, height } = el.getBoundingClientRect();
-      if (width > 0 && height > 0) setSize((s) => (Math.abs(s.width - width) < 0.5 && Math.abs(s.height - height) < 0.5 ? s : { width, height }));
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
 
   const { width, height } = size;
   const g = thiefChartGeometry(data, width, height);
