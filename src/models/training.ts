@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../math/random';
+import { SHIFTED_GATHER } from './wasmShiftedGather';
 
 /** Loss a thief (or the defender) trains with. */
 export type LossKind = 'cross-entropy' | 'mse';
@@ -232,6 +233,13 @@ export function gatherShifted(x: tf.Tensor4D, rows: Int32Array, maxShift: number
   const n = rows.length;
   if (maxShift === 0) return tf.tidy(() => tf.gather(x, tf.tensor1d(rows, 'int32')));
   const shifts = drawShifts(n, maxShift, seed);
+  if (tf.getBackend() === 'wasm' && tf.getKernel(SHIFTED_GATHER, 'wasm') != null) {
+    for (const row of rows) {
+      if (!Number.isInteger(row) || row < 0 || row >= count) throw new RangeError(`row ${row} is outside 0…${count - 1}`);
+    }
+    // One pass in the WASM heap (wasmShiftedGather.ts), with the same numbers as below.
+    return tf.engine().runKernel(SHIFTED_GATHER, { x }, { rows: Array.from(rows), shifts: shifts.flat() }) as tf.Tensor4D;
+  }
   const pixels = h * w;
   const indices = new Int32Array(n * pixels);
   const mask = new Float32Array(n * pixels);

@@ -25,6 +25,7 @@ import { BACKEND, kernelSwap, runWasmKernel, unsupported, type WasmHeapBackend }
 import { registerWasmFastMatMul } from './wasmMatMul';
 import { registerWasmFastMaxPoolGrad } from './wasmMaxPoolGrad';
 import { registerWasmFastSum } from './wasmSum';
+import { registerWasmShiftedGather } from './wasmShiftedGather';
 
 const KERNEL = tf.Conv2DBackpropFilter;
 
@@ -33,8 +34,9 @@ const KERNEL = tf.Conv2DBackpropFilter;
  * hence tf.layers conv2d training) work there, and swaps in the faster stride-1
  * `Conv2DBackpropInput` (registerWasmConv2DBackpropInput), the row-copying `GatherV2`
  * (registerWasmFastGather), the XNNPACK-only `BatchMatMul` (registerWasmFastMatMul, in
- * wasmMatMul.ts), the one-pass `MaxPoolGrad` (wasmMaxPoolGrad.ts) and the in-place `Sum` over
- * leading axes (wasmSum.ts) — the one call every wasm user makes.
+ * wasmMatMul.ts), the one-pass `MaxPoolGrad` (wasmMaxPoolGrad.ts), the in-place `Sum` over
+ * leading axes (wasmSum.ts) and the shifted batch gather (wasmShiftedGather.ts) — the one call
+ * every wasm user makes.
  *
  * Idempotent: does nothing if the wasm backend already has the kernel (a second call, or a future
  * tfjs-backend-wasm that ships its own). Can be called before or after the wasm backend is
@@ -50,6 +52,7 @@ export function registerWasmConv2DBackpropFilter(): void {
   registerWasmFastMatMul();
   registerWasmFastMaxPoolGrad();
   registerWasmFastSum();
+  registerWasmShiftedGather();
   if (tf.getKernel(KERNEL, BACKEND) != null) return;
   tf.registerKernel({
     kernelName: KERNEL,
