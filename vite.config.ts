@@ -2,6 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { wasmThreadsFromFiles } from './scripts/lib/viteWasmThreads.ts';
 
 /**
  * The built page's Content-Security-Policy, as a <meta> tag (a static host may not let us set
@@ -33,12 +34,22 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation, which the threaded WASM build needs (SharedArrayBuffer): the dev and
+ * preview servers send the headers; a static host that cannot gets them from the page's service
+ * worker (src/app/isolation.ts). Every file the page loads is from its own origin.
+ */
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   // Relative base: the built site works from any sub-path of any static host.
   base: './',
   plugins: [react(), contentSecurityPolicy()],
-  worker: { format: 'es' },
+  // The engine worker is bundled apart from the page: the WASM backend it imports is rewritten there.
+  worker: { format: 'es', plugins: () => [wasmThreadsFromFiles()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],
     environment: 'node',

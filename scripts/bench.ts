@@ -31,7 +31,7 @@ import { dirname } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { waitForServer } from './lib/server';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import type { BenchResult, EngineEvent, RunSummary, ThroughputResult } from '../src/engine/protocol';
+import type { BenchResult, EngineEvent, RunSummary, ThroughputResult, WasmThreadChoice } from '../src/engine/protocol';
 import { trainStepFlops } from '../src/models/flops';
 import { MODEL_SPECS, type ModelId } from '../src/models/registry';
 import { budgetSchedule } from '../src/math/schedule';
@@ -105,7 +105,7 @@ async function waitForEngine(page: Page) {
     undefined,
     { timeout: 120_000 },
   );
-  return (await ready.jsonValue()) as { state: string; backend?: string; device?: string; attempts?: { backend: string; outcome: string; reason: string }[] };
+  return (await ready.jsonValue()) as { state: string; backend?: string; device?: string; attempts?: { backend: string; outcome: string; reason: string }[]; threads?: WasmThreadChoice | null };
 }
 
 /** Sends one command and waits for its answer: the event of type `type` with the same id, or an error with it. */
@@ -250,6 +250,19 @@ async function benchBackend(browser: Browser, backend: string, lessonHere: boole
     const row: BackendRow = { requested: backend, ran: bench.backend, device, note: '', results: bench.results, numTensorsBefore: bench.numTensorsBefore, numTensorsAfter: bench.numTensorsAfter };
     for (const r of bench.results) {
       console.log(`  ${r.model.padEnd(9)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step (first ${r.firstStepMs.toFixed(0)} ms, ${r.timedSteps} timed), infer 1000: ${r.inferMsPer1000.toFixed(0)} ms`);
+    }
+
+    // 1b. Threads: WASM with several cores offered also runs the steps with the count it did not choose.
+    const choice = engine.threads;
+    if (bench.backend === 'wasm' && choice && choice.offered > 1) {
+      const other = choice.chosen === 1 ? choice.offered : 1;
+      const again = await command<Extract<EngineEvent, { type: 'bench' }>>(page, { type: 'bench', runId: 9003, models: MODELS, batch: BATCH, maxSteps: 20, maxMs: 4000, threads: other }, { key: 'runId', value: 9003 }, 'bench');
+      if (again.type === 'bench') {
+        const at = (threads: number, model: string) => (threads === bench.threads ? bench.results : again.results).find((r) => r.model === model)!.msPerStep;
+        const scaling = MODELS.map((model) => ({ model, oneThreadMs: at(1, model), threadsMs: at(choice.offered, model), speedup: at(1, model) / at(choice.offered, model) }));
+        row.threads = { offered: choice.offered, chosen: choice.chosen, calibration: choice.timings, other: { threads: again.threads, results: again.results }, scaling };
+        console.log(`  threads: ${choice.chosen} of ${choice.offered} chosen; speed-up with ${choice.offered}: ${scaling.map((s) => `${s.model} ${s.speedup.toFixed(2)}× (${s.oneThreadMs.toFixed(1)} → ${s.threadsMs.toFixed(1)} ms)`).join(', ')}`);
+      } else console.log(`  threads: the bench with ${other} failed: ${again.message}`);
     }
 
     // 2. Overhead against the limit.

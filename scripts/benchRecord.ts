@@ -2,7 +2,7 @@
  * The shape of bench/results.json: what `npm run bench` (bench.ts) writes and bench.test.ts reads,
  * declared once.
  */
-import type { BenchResult, MatmulResult, StackResult, ThroughputResult } from '../src/engine/protocol';
+import type { BenchResult, MatmulResult, StackResult, ThreadTiming, ThroughputResult } from '../src/engine/protocol';
 
 export interface MemorySnapshot {
   numTensors: number;
@@ -51,6 +51,17 @@ export interface BackendRow {
   results: BenchResult[];
   numTensorsBefore?: number;
   numTensorsAfter?: number;
+  /**
+   * WASM with cross-origin isolation and several cores: the engine's thread choice, and the same
+   * steps timed again with the other count (`results` ran with `chosen`), each model's speed-up.
+   */
+  threads?: {
+    offered: number;
+    chosen: number;
+    calibration: ThreadTiming[];
+    other: { threads: number; results: BenchResult[] };
+    scaling: { model: string; oneThreadMs: number; threadsMs: number; speedup: number }[];
+  };
   limits?: {
     throughput: ThroughputResult[];
     matmul: MatmulResult;

@@ -10,7 +10,7 @@
  * ArrayBuffer straight to a Uint8Array with no decoding, and the files are 4× smaller than
  * float32 — the models layer converts to floats only for the indices it needs.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ import {
 } from '../src/data/manifest';
 import { createRng, shuffleInPlace } from '../src/math/random';
 import { stratifiedSplit } from '../src/math/split';
+import { THREADED_FACTORY_FILE, THREADED_WORKER_FILE } from './lib/viteWasmThreads';
 
 /** Bump whenever this script would write different bytes; older outputs are then regenerated. */
 export const PREPARE_DATA_VERSION = 1;
@@ -314,12 +315,31 @@ function writeSplit(id: DatasetId, split: 'train' | 'test', data: SplitBytes): S
   };
 }
 
-function wasmSources(): { src: string; dest: string }[] {
+/**
+ * Files the page loads as they are, from npm packages: the WASM backend's, next to each other in
+ * public/wasm/ (the .wasm binaries, and for the threaded build the module factory's original file and
+ * its pthread worker's script, which tfjs ships as a string; scripts/lib/viteWasmThreads.ts points the
+ * workers at both), and the service worker that gives a static host cross-origin isolation
+ * (public/coi-serviceworker.js: it must sit beside index.html to control the page).
+ */
+function runtimeFiles(): { dest: string; size: number; bytes: () => Uint8Array }[] {
   const pkg = findPackage('@tensorflow/tfjs-backend-wasm');
   const dist = join(pkg.dir, 'dist');
   const names = existsSync(dist) ? readdirSync(dist).filter((f) => f.endsWith('.wasm')).sort() : [];
   if (names.length === 0) throw new PrepareError(`${pkg.name}@${pkg.version} has no .wasm files in ${dist}; reinstall it (\`npm ci\`).`);
-  return names.map((n) => ({ src: join(dist, n), dest: join(WASM_DIR, n) }));
+  const fromFile = (src: string, name: string) => ({ dest: join(WASM_DIR, name), size: sizeOf(src), bytes: () => readFileSync(src) });
+  const factory = join(pkg.dir, 'wasm-out', THREADED_FACTORY_FILE);
+  const workerModule = join(pkg.dir, 'wasm-out', THREADED_WORKER_FILE);
+  if (!existsSync(factory) || !existsSync(workerModule)) throw new PrepareError(`${pkg.name}@${pkg.version} has no wasm-out/${THREADED_FACTORY_FILE} or its worker; reinstall it (\`npm ci\`).`);
+  // The string holds newlines inside its string literals: escaped, as tfjs itself does before making a blob of it.
+  const worker = Buffer.from((requireFromRoot(workerModule) as { wasmWorkerContents: string }).wasmWorkerContents.replace(/\n/g, '\\n'), 'utf8');
+  const coi = join(findPackage('coi-serviceworker').dir, 'coi-serviceworker.js');
+  return [
+    { ...fromFile(coi, ''), dest: join(ROOT, 'public', 'coi-serviceworker.js') },
+    ...names.map((n) => fromFile(join(dist, n), n)),
+    fromFile(factory, THREADED_FACTORY_FILE),
+    { dest: join(WASM_DIR, THREADED_WORKER_FILE), size: worker.length, bytes: () => worker },
+  ];
 }
 
 const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : -1);
@@ -390,8 +410,8 @@ export function main(): number {
   const started = performance.now();
   try {
     const staleReason = dataStaleReason();
-    const wasm = wasmSources();
-    const staleWasm = wasm.filter((w) => sizeOf(w.dest) !== sizeOf(w.src));
+    const wasm = runtimeFiles();
+    const staleWasm = wasm.filter((w) => sizeOf(w.dest) !== w.size);
     if (staleReason === null && staleWasm.length === 0) {
       console.log('prepare-data: data up to date');
       return 0;
@@ -403,8 +423,8 @@ export function main(): number {
     if (staleWasm.length > 0) {
       mkdirSync(WASM_DIR, { recursive: true });
       for (const w of staleWasm) {
-        copyFileSync(w.src, w.dest);
-        console.log(`  wasm/${w.dest.slice(WASM_DIR.length + 1)} ${formatBytes(statSync(w.dest).size)}`);
+        writeFileSync(w.dest, w.bytes());
+        console.log(`  ${w.dest.slice(join(ROOT, 'public').length + 1)} ${formatBytes(statSync(w.dest).size)}`);
       }
     }
     console.log(`prepare-data: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

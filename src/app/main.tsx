@@ -11,6 +11,7 @@ import { createReproduceStore } from '../store/reproduce';
 import type { ReproductionReport } from '../reproduction/report';
 import { App } from './App';
 import { ErrorBoundary } from '../components/ErrorBoundary';
+import { isolateWithServiceWorker } from './isolation';
 import './styles.css';
 
 const { params, issues } = parseHash(window.location.hash);
@@ -27,6 +28,7 @@ const startEngine = () => {
   runEngine(store, createEngineWorker, new URL('./', document.baseURI).href, localCalibrationStorage());
 };
 requestAnimationFrame(() => setTimeout(startEngine, 0));
+isolateWithServiceWorker({ canReload: () => store.getState().run.status === 'idle', warn: (text) => store.getState().notify(text) });
 setTimeout(startEngine, 1000);
 
 const reproduce = createReproduceStore(store);

@@ -8,10 +8,12 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendPreference } from '../params/schema';
 import { registerWasmConv2DBackpropFilter } from '../models/wasmKernels';
-import { calibrationCandidates, decideBackend, isSoftwareRenderer, planBackends, type CalibrationRecord, type GpuProbe, type Probes } from './backendPlan';
+import { calibrationCandidates, decideBackend, decideThreads, isSoftwareRenderer, planBackends, type CalibrationRecord, type GpuProbe, type Probes, type ThreadTiming } from './backendPlan';
+import { setWasmThreads, startWasm, threadsOffered, wasmThreads } from './wasmThreads';
 import { buildModel } from '../models/registry';
 import { createOptimizer, trainStep } from '../models/training';
-import type { BackendAttempt, BackendName } from './protocol';
+import type { BackendAttempt, BackendName, WasmThreadChoice } from './protocol';
+import { THIEF_BATCH } from './experiment';
 
 interface AdapterInfoLike {
   vendor?: string;
@@ -77,28 +79,36 @@ export interface BackendChoice {
   device: string;
   attempts: BackendAttempt[];
   calibration: { how: 'forced' | 'only' | 'cached' | 'measured'; record: CalibrationRecord | null };
+  /** WASM only: the threads offered and chosen, and the steps timed to choose. */
+  threads?: WasmThreadChoice;
 }
 
 /** Batch and steps of the calibration: long enough to be past shader compilation, short on CPU. */
 const CALIBRATION_BATCH = 32;
 const CALIBRATION_STEPS = 2;
 
-/** ms per defender training step on the current backend (one warm-up step, then timed ones). */
-async function timeDefenderStep(): Promise<number> {
-  const model = buildModel('defender', { seed: 1 });
+/**
+ * ms per training step of `model` on the current backend, after one warm-up step: the mean of
+ * `steps` timed steps, or their fastest (`fastest`: a step slowed by other work on the machine
+ * then counts for nothing).
+ */
+async function timeTrainStep(modelId: 'defender' | 'I' = 'defender', batch = CALIBRATION_BATCH, steps = CALIBRATION_STEPS, fastest = false): Promise<number> {
+  const model = buildModel(modelId, { seed: 1 });
   const optimizer = createOptimizer('adam', 1e-3);
-  const x = tf.randomUniform([CALIBRATION_BATCH, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([CALIBRATION_BATCH], 0, 10, 'int32', 2) as tf.Tensor1D, 10).toFloat() as tf.Tensor2D);
+  const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10).toFloat() as tf.Tensor2D);
   const step = async () => {
+    const t0 = performance.now();
     const loss = trainStep(model, optimizer, x, y, 'cross-entropy');
     await loss.data();
     loss.dispose();
+    return performance.now() - t0;
   };
   try {
     await step();
-    const t0 = performance.now();
-    for (let i = 0; i < CALIBRATION_STEPS; i++) await step();
-    return (performance.now() - t0) / CALIBRATION_STEPS;
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) times.push(await step());
+    return fastest ? Math.min(...times) : times.reduce((a, t) => a + t, 0) / steps;
   } finally {
     tf.dispose([x, y]);
     optimizer.dispose();
@@ -106,9 +116,41 @@ async function timeDefenderStep(): Promise<number> {
   }
 }
 
-function describeDevice(backend: BackendName, probes: Probes): string {
+function describeDevice(backend: BackendName, probes: Probes, threads: number): string {
   if (backend === 'webgpu' || backend === 'webgl') return `${probes[backend].description}${probes[backend].software ? ' (software)' : ''}`;
-  return backend === 'wasm' ? 'CPU via WebAssembly (SIMD, 1 thread, + our conv gradient kernels)' : 'CPU via plain JavaScript';
+  return backend === 'wasm' ? `CPU via WebAssembly (SIMD, ${threads === 1 ? '1 thread' : `${threads} threads`}, + our conv gradient kernels)` : 'CPU via plain JavaScript';
+}
+
+/**
+ * The model the thread calibration times: the smallest net we train (the lesson's thief). Threads
+ * make each op wait for workers to wake, a cost small nets feel first: on 2 cores the defender went
+ * from 91 to 74 ms per step with 2 threads while I went from 9 to 10 (the README's Performance).
+ */
+const THREAD_MODELS = ['I'] as const;
+
+/** Steps the thread calibration times at each count (the fastest counts). */
+const THREAD_STEPS = 5;
+
+/**
+ * With the threaded WASM build running on one thread: times the model's step at the thieves' batch
+ * on one thread, then on `offered`, and keeps the threads only where they gain (decideThreads). One
+ * pool of `offered` threads is made at most, since each holds its workers for good (wasmThreads.ts).
+ */
+async function calibrateThreads(offered: number): Promise<WasmThreadChoice> {
+  const timings: ThreadTiming[] = [];
+  for (const threads of [1, offered]) {
+    if (threads !== wasmThreads()) setWasmThreads(threads);
+    for (const model of THREAD_MODELS) timings.push({ model, threads, msPerStep: await timeTrainStep(model, THIEF_BATCH, THREAD_STEPS, true) });
+  }
+  const chosen = decideThreads(offered, timings);
+  if (chosen !== wasmThreads()) setWasmThreads(chosen);
+  return { offered, chosen, timings };
+}
+
+/** The attempt's note on threads: what was timed and what was chosen. */
+function describeThreads(t: WasmThreadChoice): string {
+  const at = (threads: number) => THREAD_MODELS.map((m) => `${m} ${Math.round(t.timings.find((x) => x.model === m && x.threads === threads)?.msPerStep ?? Number.NaN)}`).join(', ');
+  return `${t.chosen} thread${t.chosen === 1 ? '' : 's'} chosen (ms per step with ${t.offered}: ${at(t.offered)}; with 1: ${at(1)})`;
 }
 
 /**
@@ -122,9 +164,7 @@ export async function chooseBackend(
   cached: CalibrationRecord | null = null,
   includeSoftware = false,
 ): Promise<BackendChoice> {
-  // The threaded WASM build hangs in minified builds (docs/tfjs-facts.md) and gains
-  // nothing on 2 cores; keep the single-threaded SIMD build everywhere.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const offered = threadsOffered();
   setWasmPaths(new URL('wasm/', assetsBaseUrl).href);
   // tfjs-backend-wasm 4.22 cannot train CNNs without this one gradient kernel (BROWSER.md §8).
   registerWasmConv2DBackpropFilter();
@@ -146,7 +186,7 @@ export async function chooseBackend(
     }
     const t0 = performance.now();
     try {
-      await initialise(step.backend);
+      await (step.backend === 'wasm' ? startWasm(offered, () => initialise('wasm')) : initialise(step.backend));
       working.push(step.backend);
       attempts.set(step.backend, { backend: step.backend, outcome: 'ok', reason: step.reason, initMs: performance.now() - t0 });
     } catch (e) {
@@ -163,7 +203,7 @@ export async function chooseBackend(
     const key = `${navigator.userAgent} | ${probes.webgpu.description} | ${probes.webgl.description}${includeSoftware ? ' | all' : ''}`;
     const decision = await decideBackend(calibrationCandidates(working), key, cached, async (b) => {
       await initialise(b);
-      return timeDefenderStep();
+      return timeTrainStep();
     });
     backend = decision.backend;
     calibration = {
@@ -186,6 +226,12 @@ export async function chooseBackend(
     }
   }
   await initialise(backend);
+  let threads: BackendChoice['threads'];
+  if (backend === 'wasm' && offered > 1) {
+    threads = await calibrateThreads(offered);
+    const a = attempts.get('wasm')!;
+    attempts.set('wasm', { ...a, reason: `${a.reason}; ${describeThreads(threads)}` });
+  }
   // Attempts in the order the plan listed them.
-  return { backend, device: describeDevice(backend, probes), attempts: plan.map((s) => attempts.get(s.backend)!), calibration };
+  return { backend, device: describeDevice(backend, probes, backend === 'wasm' ? wasmThreads() : 1), attempts: plan.map((s) => attempts.get(s.backend)!), calibration, threads };
 }

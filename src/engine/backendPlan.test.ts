@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrationCandidates, decideBackend, isSoftwareRenderer, planBackends, type Probes } from './backendPlan';
+import { calibrationCandidates, decideBackend, decideThreads, isSoftwareRenderer, planBackends, THREAD_GAIN, type Probes, type ThreadTiming } from './backendPlan';
 
 const hw = { available: true, software: false, description: 'NVIDIA' };
 const sw = { available: true, software: true, description: 'SwiftShader' };
@@ -85,5 +85,26 @@ describe('calibration', () => {
     expect(calls).toBe(2);
     // A cached winner that no longer initialises is not used.
     expect((await decideBackend(['webgpu', 'wasm'], 'chrome+nvidia', cached, measure)).how).toBe('measured');
+  });
+});
+
+describe('decideThreads', () => {
+  const t = (model: string, threads: number, msPerStep: number): ThreadTiming => ({ model, threads, msPerStep });
+
+  it('keeps the threads only when every model timed gains at least 5 %', () => {
+    // Measured on 2 cores: the defender gains (91 → 74 ms), thief I loses (9 → 10 ms): one thread.
+    expect(decideThreads(2, [t('defender', 1, 91), t('defender', 2, 74), t('I', 1, 9), t('I', 2, 10)])).toBe(1);
+    expect(decideThreads(4, [t('I', 1, 9), t('I', 4, 5)])).toBe(4);
+    // A gain inside the noise margin is no gain: 0.95 × 10 = 9.5.
+    expect(decideThreads(2, [t('I', 1, 10), t('I', 2, 9.6)])).toBe(1);
+    expect(decideThreads(2, [t('I', 1, 10), t('I', 2, 9.4)])).toBe(2);
+    expect(THREAD_GAIN).toBe(0.95);
+  });
+
+  it('one thread when none are offered, nothing was timed, or a timing is missing or failed', () => {
+    expect(decideThreads(1, [t('I', 1, 9), t('I', 1, 5)])).toBe(1);
+    expect(decideThreads(4, [])).toBe(1);
+    expect(decideThreads(4, [t('I', 4, 5)])).toBe(1);
+    expect(decideThreads(4, [t('I', 1, 9), t('I', 4, Number.NaN)])).toBe(1);
   });
 });

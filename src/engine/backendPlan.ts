@@ -121,3 +121,26 @@ export async function decideBackend(
   const fastest = usable.reduce((a, b) => (b.msPerStep < a.msPerStep ? b : a));
   return { backend: fastest.backend, timings, how: 'measured' };
 }
+
+/** One timed training step of the thread calibration. */
+export interface ThreadTiming {
+  model: string;
+  threads: number;
+  msPerStep: number;
+}
+
+/** A gain counts only when it is clear of timing noise: at least this much faster. */
+export const THREAD_GAIN = 0.95;
+
+/**
+ * How many WASM threads to train with, from steps timed at `offered` threads and at one: the
+ * threads only when every model timed is faster with them. Small nets (thief I) can lose with
+ * threads, since each op then waits for workers to wake; one loser keeps a single thread.
+ */
+export function decideThreads(offered: number, timings: readonly ThreadTiming[]): number {
+  if (offered <= 1) return 1;
+  const models = [...new Set(timings.map((t) => t.model))];
+  if (models.length === 0) return 1;
+  const at = (model: string, threads: number) => timings.find((t) => t.model === model && t.threads === threads)?.msPerStep ?? Number.NaN;
+  return models.every((m) => at(m, offered) < THREAD_GAIN * at(m, 1)) ? offered : 1;
+}

@@ -32,10 +32,11 @@ export async function benchModels(
     const labels = Int32Array.from({ length: batch }, () => rng.int(10));
     const x = tf.tensor4d(pixels, [batch, 28, 28, 1]);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat() as tf.Tensor2D);
+    let lastLoss = Number.NaN;
     const step = async () => {
       const t0 = performance.now();
       const loss = trainStep(model, optimizer, x, y, 'cross-entropy');
-      await loss.data();
+      lastLoss = (await loss.data())[0];
       loss.dispose();
       return performance.now() - t0;
     };
@@ -55,7 +56,7 @@ export async function benchModels(
       await predictProbabilities(model, xInfer);
       const inferMsPer1000 = performance.now() - t0;
       xInfer.dispose();
-      results.push({ model: id, batch, firstStepMs, msPerStep: total / timedSteps, timedSteps, inferMsPer1000 });
+      results.push({ model: id, batch, firstStepMs, msPerStep: total / timedSteps, timedSteps, inferMsPer1000, lastLoss });
     } finally {
       x.dispose();
       y.dispose();

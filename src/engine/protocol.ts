@@ -6,9 +6,16 @@
  */
 import type { BackendPreference, Params } from '../params/schema';
 import type { DefenseCostTotals } from '../math/defenseCost';
-import type { CalibrationRecord } from './backendPlan';
+import type { CalibrationRecord, ThreadTiming } from './backendPlan';
 
-export type { CalibrationRecord };
+export type { CalibrationRecord, ThreadTiming };
+
+/** The WASM thread count: offered (cores, when isolated), chosen by the calibration, and the steps it timed. */
+export interface WasmThreadChoice {
+  offered: number;
+  chosen: number;
+  timings: ThreadTiming[];
+}
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -149,7 +156,8 @@ export type Command =
   /** Hold the run at its next checkpoint (between training steps) until `resume`; `stop` still works. */
   | { type: 'pause'; runId: number }
   | { type: 'resume'; runId: number }
-  | { type: 'bench'; runId: number; models: string[]; batch: number; maxSteps: number; maxMs: number }
+  /** `threads`: time WASM with a pool of this many threads (the chosen count is put back after). */
+  | { type: 'bench'; runId: number; models: string[]; batch: number; maxSteps: number; maxMs: number; threads?: number }
   /** Overhead against the limit (npm run bench): engine loop vs bare tfjs loop, and a large matmul. */
   | {
       type: 'limits';
@@ -225,6 +233,8 @@ export interface BenchResult {
   timedSteps: number;
   /** One forward pass over 1,000 images, read back. */
   inferMsPer1000: number;
+  /** The loss of the last timed step: the same seeds and step count give the same number on any thread count. */
+  lastLoss?: number;
 }
 
 /**
@@ -287,6 +297,8 @@ export type EngineEvent =
       numTensors: number;
       /** How the backend was decided; a fresh measurement is for the page to cache. */
       calibration: { how: 'forced' | 'only' | 'cached' | 'measured'; record: CalibrationRecord | null };
+      /** WASM with cross-origin isolation and several cores: the threads offered, chosen, and timed. */
+      threads?: WasmThreadChoice;
     }
   | { type: 'pong'; sentAt: number }
   /** `note`: the detail is something the user should read (why the defender trains live), not a routine step. */
@@ -302,7 +314,7 @@ export type EngineEvent =
   | { type: 'regions'; runId: number; frame: RegionsFrame }
   | { type: 'done'; runId: number; summary: RunSummary }
   | { type: 'cancelled'; runId: number; numTensors: number }
-  | { type: 'bench'; runId: number; backend: BackendName; results: BenchResult[]; numTensorsBefore: number; numTensorsAfter: number }
+  | { type: 'bench'; runId: number; backend: BackendName; threads: number; results: BenchResult[]; numTensorsBefore: number; numTensorsAfter: number }
   | { type: 'limits'; runId: number; backend: BackendName; throughput: ThroughputResult[]; matmul: MatmulResult; stack: StackResult | null; numTensorsBefore: number; numTensorsAfter: number }
   /** `wasmHeapBytes`: the WASM backend's linear memory (it grows and never shrinks); null on other backends. */
   | { type: 'memory'; requestId: number; numTensors: number; numBytes: number; wasmHeapBytes: number | null }

@@ -14,6 +14,7 @@ import { CancelledError, runExperiment, type LiveModels } from './experiment';
 import { assertNever, type BackendName, type Command, type EngineEvent, type ExperimentConfig } from './protocol';
 import { shippedDefenderLoader } from './shipped';
 import { benchLimits, benchModels } from './bench';
+import { withWasmThreads } from './wasmThreads';
 import { probeQuery } from './probe';
 import { NoDefenderError, PadClassifier, snapshotThieves, testImage, type ThiefSnapshot } from './classify';
 import { createYield } from './yieldNow';
@@ -115,6 +116,7 @@ async function init(cmd: Extract<Command, { type: 'init' }>): Promise<BackendNam
       tfVersion: tf.version.tfjs,
       numTensors: tf.memory().numTensors,
       calibration: choice.calibration,
+      threads: choice.threads,
     });
     const watch = watchGpuLoss(choice.backend, tf.backend(), onGpuLost);
     // Fault injection for the browser tests: ends the GPU device or context as a real loss would.
@@ -379,8 +381,8 @@ async function handle(cmd: Command): Promise<void> {
       if (!backend) return;
       const before = tf.memory().numTensors;
       try {
-        const results = await benchModels(cmd.models, cmd.batch, cmd.maxSteps, cmd.maxMs, yieldNow);
-        post({ type: 'bench', runId: cmd.runId, backend, results, numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors });
+        const { results, threads } = await withWasmThreads(backend === 'wasm' ? cmd.threads : undefined, () => benchModels(cmd.models, cmd.batch, cmd.maxSteps, cmd.maxMs, yieldNow));
+        post({ type: 'bench', runId: cmd.runId, backend, threads, results, numTensorsBefore: before, numTensorsAfter: tf.memory().numTensors });
       } catch (e) {
         post({ type: 'error', runId: cmd.runId, phase: 'run', message: errorText(e), hint: 'The benchmark failed on this backend.' });
       }

@@ -7,6 +7,7 @@ import { DEFAULT_PARAMS, PARAMS, coerceNumberParam, type NumberParamKey, type Pa
 import type { LinkIssue } from '../params/codec';
 import type {
   BackendAttempt,
+  WasmThreadChoice,
   BackendName,
   Command,
   CurvePoint,
@@ -37,6 +38,8 @@ export type EngineStatus =
       calibration: 'forced' | 'only' | 'cached' | 'measured';
       /** The calibration's time for one defender step on the chosen backend; null when it was not timed. */
       defenderMsPerStep: number | null;
+      /** WASM with several cores and cross-origin isolation: how many threads, and why. */
+      threads: WasmThreadChoice | null;
     }
   | { state: 'failed'; message: string; hint: string };
 
@@ -397,6 +400,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
                 tfVersion: event.tfVersion,
                 calibration: event.calibration.how,
                 defenderMsPerStep: event.calibration.record?.timings.find((t) => t.backend === event.backend && Number.isFinite(t.msPerStep))?.msPerStep ?? null,
+                threads: event.threads ?? null,
               },
             });
             if (get().pad.status === 'waiting') get().refreshPad();
