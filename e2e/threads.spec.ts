@@ -29,7 +29,7 @@ function benchWithThreads(page: Page, threads: number, runId: number) {
   );
 }
 
-test('with cross-origin isolation WASM offers every core, keeps threads only where they gain, and trains to the same losses on any count', async ({ page }) => {
+test('with cross-origin isolation WASM offers every core but one, keeps threads only where they gain, and trains to the same losses on any count', async ({ page }) => {
   test.setTimeout(120_000);
   const lab = new LabPage(page);
   await lab.open('#v=1&backend=wasm');
@@ -40,27 +40,32 @@ test('with cross-origin isolation WASM offers every core, keeps threads only whe
     engine: (window as unknown as LabWindow).__modelTheftLab.store.getState().engine,
   }));
   expect(isolated).toBe(true);
-  const offered = Math.min(cores, 5);
-  test.skip(offered < 2, 'one core: nothing to thread');
+  test.skip(cores < 2, 'one core: nothing to thread');
+  // The page keeps a core: on 2 cores nothing is offered, and nothing is timed.
+  const offered = Math.min(cores - 1, 5);
   const choice = engine.threads!;
   expect(choice.offered).toBe(offered);
-  expect([1, offered]).toContain(choice.chosen);
-  // The calibration timed the lesson's thief on one thread and on all, and chose by the rule.
-  const ms = (threads: number) => choice.timings.find((t) => t.model === 'I' && t.threads === threads)!.msPerStep;
-  expect(ms(1)).toBeGreaterThan(0);
-  expect(ms(offered)).toBeGreaterThan(0);
-  expect(choice.chosen).toBe(ms(offered) < 0.95 * ms(1) ? offered : 1);
+  if (offered === 1) {
+    expect(choice).toEqual({ offered: 1, chosen: 1, timings: [] });
+  } else {
+    // The calibration timed the lesson's thief on one thread and on the threads offered, and chose by the rule.
+    const ms = (threads: number) => choice.timings.find((t) => t.model === 'I' && t.threads === threads)!.msPerStep;
+    expect(ms(1)).toBeGreaterThan(0);
+    expect(ms(offered)).toBeGreaterThan(0);
+    expect(choice.chosen).toBe(ms(offered) < 0.95 * ms(1) ? offered : 1);
+  }
   await expect(page.getByTestId('backend-status')).toContainText(choice.chosen === 1 ? 'SIMD, 1 thread' : `SIMD, ${choice.chosen} threads`);
 
+  // The threaded build runs on any machine with two cores: the same steps on one thread and on two.
   const one = await benchWithThreads(page, 1, 7101);
-  const all = await benchWithThreads(page, offered, 7102);
-  if (typeof one === 'string' || typeof all === 'string') throw new Error(`bench failed: ${String(one)} / ${String(all)}`);
-  expect([one.threads, all.threads]).toEqual([1, offered]);
+  const two = await benchWithThreads(page, 2, 7102);
+  if (typeof one === 'string' || typeof two === 'string') throw new Error(`bench failed: ${String(one)} / ${String(two)}`);
+  expect([one.threads, two.threads]).toEqual([1, 2]);
   // XNNPACK splits the work, never a sum: the losses agree to the last bit.
   for (const model of ['I', 'A']) {
     const loss = (r: { results: BenchResult[] }) => r.results.find((x) => x.model === model)!.lastLoss;
     expect(loss(one), model).toBeGreaterThan(0);
-    expect(loss(all), model).toBe(loss(one));
+    expect(loss(two), model).toBe(loss(one));
   }
   expect(lab.consoleErrors).toEqual([]);
 });

@@ -82,10 +82,26 @@ export interface BackendRow {
     longestTaskMs: number;
   };
   lesson?: LessonRecord | { skipped: string; estimateMs: number | null };
-  /** The page's main-thread work per streamed point (Chromium's TaskDuration), and one run with the page's CPU throttled. */
+  /**
+   * The page's main-thread work (Chromium's TaskDuration) per streamed point, and one run with the page's CPU
+   * throttled. `workPerPointMs`: a whole small run's work ÷ its points, the median of the 5 runs (the Run click,
+   * the defender and sample-strip events and the end of the run included). `marginal`: what one more point costs,
+   * the slope between runs of two budgets, which a run's fixed costs do not enter (absent in older records).
+   */
   smoothness?: {
     workPerPointMs: number;
     workPerPointEachMs: number[];
+    marginal?: {
+      /** The longer runs' budget and points, against the small runs' points. */
+      budget: number;
+      points: number;
+      shortPoints: number;
+      /** Whole-run work of each longer run, and of the small runs 2–5 (run 1 loads the data). */
+      runWorkEachMs: number[];
+      shortRunWorkEachMs: number[];
+      /** (median longer run − median small run) ÷ (points − shortPoints). */
+      workPerPointMs: number;
+    };
     throttled: { rate: number; outcome: string; points: number; workPerPointMs: number; longestTaskMs: number; longTaskLog: RunRecord['longTaskLog'] };
   };
 }

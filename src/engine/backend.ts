@@ -9,7 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendPreference } from '../params/schema';
 import { registerWasmConv2DBackpropFilter } from '../models/wasmKernels';
 import { calibrationCandidates, decideBackend, decideThreads, isSoftwareRenderer, planBackends, type CalibrationRecord, type GpuProbe, type Probes, type ThreadTiming } from './backendPlan';
-import { setWasmThreads, startWasm, threadsOffered, wasmThreads } from './wasmThreads';
+import { setWasmThreads, startWasm, threadedBuildPossible, threadsOffered, wasmThreads } from './wasmThreads';
 import { buildModel } from '../models/registry';
 import { createOptimizer, trainStep } from '../models/training';
 import type { BackendAttempt, BackendName, WasmThreadChoice } from './protocol';
@@ -149,6 +149,7 @@ async function calibrateThreads(offered: number): Promise<WasmThreadChoice> {
 
 /** The attempt's note on threads: what was timed and what was chosen. */
 function describeThreads(t: WasmThreadChoice): string {
+  if (t.offered === 1) return '1 thread: the other core is left to the page';
   const at = (threads: number) => THREAD_MODELS.map((m) => `${m} ${Math.round(t.timings.find((x) => x.model === m && x.threads === threads)?.msPerStep ?? Number.NaN)}`).join(', ');
   return `${t.chosen} thread${t.chosen === 1 ? '' : 's'} chosen (ms per step with ${t.offered}: ${at(t.offered)}; with 1: ${at(1)})`;
 }
@@ -164,6 +165,7 @@ export async function chooseBackend(
   cached: CalibrationRecord | null = null,
   includeSoftware = false,
 ): Promise<BackendChoice> {
+  const threaded = threadedBuildPossible();
   const offered = threadsOffered();
   setWasmPaths(new URL('wasm/', assetsBaseUrl).href);
   // tfjs-backend-wasm 4.22 cannot train CNNs without this one gradient kernel (BROWSER.md §8).
@@ -186,7 +188,7 @@ export async function chooseBackend(
     }
     const t0 = performance.now();
     try {
-      await (step.backend === 'wasm' ? startWasm(offered, () => initialise('wasm')) : initialise(step.backend));
+      await (step.backend === 'wasm' ? startWasm(threaded, () => initialise('wasm')) : initialise(step.backend));
       working.push(step.backend);
       attempts.set(step.backend, { backend: step.backend, outcome: 'ok', reason: step.reason, initMs: performance.now() - t0 });
     } catch (e) {
@@ -227,8 +229,8 @@ export async function chooseBackend(
   }
   await initialise(backend);
   let threads: BackendChoice['threads'];
-  if (backend === 'wasm' && offered > 1) {
-    threads = await calibrateThreads(offered);
+  if (backend === 'wasm' && threaded) {
+    threads = offered > 1 ? await calibrateThreads(offered) : { offered, chosen: 1, timings: [] };
     const a = attempts.get('wasm')!;
     attempts.set('wasm', { ...a, reason: `${a.reason}; ${describeThreads(threads)}` });
   }
