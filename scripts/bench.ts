@@ -252,18 +252,34 @@ async function benchBackend(browser: Browser, backend: string, lessonHere: boole
       console.log(`  ${r.model.padEnd(9)} ${r.msPerStep.toFixed(1).padStart(8)} ms/step (first ${r.firstStepMs.toFixed(0)} ms, ${r.timedSteps} timed), infer 1000: ${r.inferMsPer1000.toFixed(0)} ms`);
     }
 
-    // 1b. Threads: the threaded WASM build (isolated, several cores) also runs the steps with the count it
-    // did not choose: the threads offered, or both cores of a 2-core machine (where one is left to the page).
-    const choice = engine.threads;
-    if (bench.backend === 'wasm' && choice) {
-      const many = Math.max(2, choice.offered);
-      const other = choice.chosen === 1 ? many : 1;
-      const again = await command<Extract<EngineEvent, { type: 'bench' }>>(page, { type: 'bench', runId: 9003, models: MODELS, batch: BATCH, maxSteps: 20, maxMs: 4000, threads: other }, { key: 'runId', value: 9003 }, 'bench');
+    // 1b. Threads (WASM, cross-origin isolated, several cores): the same steps with the count the engine did
+    // not choose: the threads it offered, or both cores of a 2-core machine, where the engine keeps one for the
+    // page and so runs the single-threaded build; a second page then asks for them by link (threads=2).
+    const machineCores = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
+    if (bench.backend === 'wasm' && machineCores.isolated && machineCores.cores > 1) {
+      const choice = engine.threads ?? null;
+      const many = Math.max(2, choice?.offered ?? 1);
+      const other = (choice?.chosen ?? 1) === 1 ? many : 1;
+      const benchOther = { type: 'bench', runId: 9003, models: MODELS, batch: BATCH, maxSteps: 20, maxMs: 4000, threads: other };
+      let again: Extract<EngineEvent, { type: 'bench' | 'error' }>;
+      if (choice) again = await command<Extract<EngineEvent, { type: 'bench' }>>(page, benchOther, { key: 'runId', value: 9003 }, 'bench');
+      else {
+        const second = await browser.newPage();
+        try {
+          await second.addInitScript(NAME_SHIM);
+          await second.goto(`${URL_BASE}#v=1&backend=wasm&threads=${many}`);
+          await waitForEngine(second);
+          again = await command<Extract<EngineEvent, { type: 'bench' }>>(second, benchOther, { key: 'runId', value: 9003 }, 'bench');
+        } finally {
+          await second.close();
+        }
+      }
       if (again.type === 'bench') {
-        const at = (threads: number, model: string) => (threads === bench.threads ? bench.results : again.results).find((r) => r.model === model)!.msPerStep;
+        const runs = again;
+        const at = (threads: number, model: string) => (threads === bench.threads ? bench.results : runs.results).find((r) => r.model === model)!.msPerStep;
         const scaling = MODELS.map((model) => ({ model, oneThreadMs: at(1, model), threadsMs: at(many, model), speedup: at(1, model) / at(many, model) }));
-        row.threads = { offered: choice.offered, chosen: choice.chosen, calibration: choice.timings, other: { threads: again.threads, results: again.results }, scaling };
-        console.log(`  threads: ${choice.chosen} of ${choice.offered} chosen; speed-up with ${many}: ${scaling.map((s) => `${s.model} ${s.speedup.toFixed(2)}× (${s.oneThreadMs.toFixed(1)} → ${s.threadsMs.toFixed(1)} ms)`).join(', ')}`);
+        row.threads = { offered: choice?.offered ?? 1, chosen: choice?.chosen ?? 1, calibration: choice?.timings ?? [], other: { threads: runs.threads, results: runs.results }, scaling };
+        console.log(`  threads: ${row.threads.chosen} of ${row.threads.offered} offered chosen; speed-up with ${many}: ${scaling.map((s) => `${s.model} ${s.speedup.toFixed(2)}× (${s.oneThreadMs.toFixed(1)} → ${s.threadsMs.toFixed(1)} ms)`).join(', ')}`);
       } else console.log(`  threads: the bench with ${other} failed: ${again.message}`);
     }
 
@@ -831,7 +847,7 @@ function report({ date, machine, rows, lesson, lessonNote, loading, native }: Me
     const t = r.threads;
     console.log(
       [
-        `\nWASM threads: ${t.offered} offered (cross-origin isolated; every core but one), ${t.chosen} chosen${t.calibration.length ? ` by the engine's calibration (thief I: ${t.calibration.map((c) => `${c.threads} thread${c.threads === 1 ? '' : 's'} ${c.msPerStep.toFixed(1)} ms`).join(', ')})` : ''}`,
+        `\nWASM threads: ${t.offered} offered (cross-origin isolated; every core but one), ${t.chosen} chosen${t.calibration.length ? ` by the engine's calibration (thief I: ${t.calibration.map((c) => `${c.threads} thread${c.threads === 1 ? '' : 's'} ${c.msPerStep.toFixed(1)} ms`).join(', ')})` : ''}; the other count timed: ${t.other.threads}`,
         `| model | 1 thread ms/step | ${t.other.threads === 1 ? Math.max(2, t.offered) : t.other.threads} threads ms/step | speed-up |`,
         '|---|---:|---:|---:|',
         ...t.scaling.map((s) => `| ${s.model} | ${s.oneThreadMs.toFixed(1)} | ${s.threadsMs.toFixed(1)} | ${s.speedup.toFixed(2)} |`),

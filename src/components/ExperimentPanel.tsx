@@ -97,6 +97,7 @@ export function ExperimentPanel() {
             <ParamSlider param="price" />
             <ParamSlider param="seed" />
             <EnumSelect param="calibrate" disabled={running} />
+            <EnumSelect param="threads" disabled={running} />
             <ResetAllButton disabled={running} />
           </details>
         </div>

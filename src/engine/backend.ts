@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { BackendPreference } from '../params/schema';
+import type { BackendPreference, ThreadsChoice } from '../params/schema';
 import { registerWasmConv2DBackpropFilter } from '../models/wasmKernels';
-import { calibrationCandidates, decideBackend, decideThreads, isSoftwareRenderer, planBackends, type CalibrationRecord, type GpuProbe, type Probes, type ThreadTiming } from './backendPlan';
-import { setWasmThreads, startWasm, threadedBuildPossible, threadsOffered, wasmThreads } from './wasmThreads';
+import { calibrationCandidates, decideBackend, decideThreads, isSoftwareRenderer, planBackends, planThreads, type CalibrationRecord, type GpuProbe, type Probes, type ThreadTiming } from './backendPlan';
+import { isolation, setWasmThreads, startWasm, wasmThreads } from './wasmThreads';
 import { buildModel } from '../models/registry';
 import { createOptimizer, trainStep } from '../models/training';
 import type { BackendAttempt, BackendName, WasmThreadChoice } from './protocol';
@@ -123,8 +123,9 @@ function describeDevice(backend: BackendName, probes: Probes, threads: number): 
 
 /**
  * The model the thread calibration times: the smallest net we train (the lesson's thief). Threads
- * make each op wait for workers to wake, a cost small nets feel first: on 2 cores the defender went
- * from 91 to 74 ms per step with 2 threads while I went from 9 to 10 (the README's Performance).
+ * make each op wait for workers to wake, a cost small nets feel first: on 2 cores 2 threads sped the
+ * conv nets up 1.2–1.4× and thief I 1.13× in the bench, and slowed I (9 → 10 ms) in one start-up
+ * calibration (docs/tfjs-facts.md).
  */
 const THREAD_MODELS = ['I'] as const;
 
@@ -144,12 +145,12 @@ async function calibrateThreads(offered: number): Promise<WasmThreadChoice> {
   }
   const chosen = decideThreads(offered, timings);
   if (chosen !== wasmThreads()) setWasmThreads(chosen);
-  return { offered, chosen, timings };
+  return { offered, chosen, timings, forced: false };
 }
 
 /** The attempt's note on threads: what was timed and what was chosen. */
 function describeThreads(t: WasmThreadChoice): string {
-  if (t.offered === 1) return '1 thread: the other core is left to the page';
+  if (t.forced) return `${t.chosen} thread${t.chosen === 1 ? '' : 's'}, as the link asks`;
   const at = (threads: number) => THREAD_MODELS.map((m) => `${m} ${Math.round(t.timings.find((x) => x.model === m && x.threads === threads)?.msPerStep ?? Number.NaN)}`).join(', ');
   return `${t.chosen} thread${t.chosen === 1 ? '' : 's'} chosen (ms per step with ${t.offered}: ${at(t.offered)}; with 1: ${at(1)})`;
 }
@@ -164,11 +165,13 @@ export async function chooseBackend(
   assetsBaseUrl: string,
   cached: CalibrationRecord | null = null,
   includeSoftware = false,
+  threadsPreference: ThreadsChoice = 'auto',
 ): Promise<BackendChoice> {
-  const threaded = threadedBuildPossible();
-  const offered = threadsOffered();
+  const { isolated, cores } = isolation();
+  const plan0 = planThreads(threadsPreference, isolated, cores);
+  let threaded = plan0.threaded;
   setWasmPaths(new URL('wasm/', assetsBaseUrl).href);
-  // tfjs-backend-wasm 4.22 cannot train CNNs without this one gradient kernel (BROWSER.md §8).
+  // tfjs-backend-wasm 4.22 cannot train CNNs without this one gradient kernel (docs/tfjs-facts.md).
   registerWasmConv2DBackpropFilter();
 
   const probes: Probes = { webgpu: await probeWebGpu(), webgl: probeWebGl() };
@@ -188,9 +191,14 @@ export async function chooseBackend(
     }
     const t0 = performance.now();
     try {
-      await (step.backend === 'wasm' ? startWasm(threaded, () => initialise('wasm')) : initialise(step.backend));
+      let note: string | null = null;
+      if (step.backend === 'wasm') {
+        note = await startWasm(threaded, () => initialise('wasm'));
+        if (note) threaded = false;
+        note = [plan0.note, note].filter(Boolean).join('; ') || null;
+      } else await initialise(step.backend);
       working.push(step.backend);
-      attempts.set(step.backend, { backend: step.backend, outcome: 'ok', reason: step.reason, initMs: performance.now() - t0 });
+      attempts.set(step.backend, { backend: step.backend, outcome: 'ok', reason: note ? `${step.reason}; ${note}` : step.reason, initMs: performance.now() - t0 });
     } catch (e) {
       attempts.set(step.backend, { backend: step.backend, outcome: 'failed', reason: errorText(e), initMs: performance.now() - t0 });
     }
@@ -230,7 +238,10 @@ export async function chooseBackend(
   await initialise(backend);
   let threads: BackendChoice['threads'];
   if (backend === 'wasm' && threaded) {
-    threads = offered > 1 ? await calibrateThreads(offered) : { offered, chosen: 1, timings: [] };
+    if (plan0.forced !== null) {
+      setWasmThreads(plan0.forced);
+      threads = { offered: plan0.forced, chosen: wasmThreads(), timings: [], forced: true };
+    } else threads = await calibrateThreads(plan0.offered);
     const a = attempts.get('wasm')!;
     attempts.set('wasm', { ...a, reason: `${a.reason}; ${describeThreads(threads)}` });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrationCandidates, decideBackend, decideThreads, isSoftwareRenderer, planBackends, THREAD_GAIN, type Probes, type ThreadTiming } from './backendPlan';
+import { calibrationCandidates, decideBackend, decideThreads, isSoftwareRenderer, MAX_THREADS, planBackends, planThreads, THREAD_GAIN, type Probes, type ThreadTiming } from './backendPlan';
 
 const hw = { available: true, software: false, description: 'NVIDIA' };
 const sw = { available: true, software: true, description: 'SwiftShader' };
@@ -106,5 +106,23 @@ describe('decideThreads', () => {
     expect(decideThreads(4, [])).toBe(1);
     expect(decideThreads(4, [t('I', 4, 5)])).toBe(1);
     expect(decideThreads(4, [t('I', 1, 9), t('I', 4, Number.NaN)])).toBe(1);
+  });
+});
+
+describe('planThreads', () => {
+  it('automatic: every core but one, up to 5, only in an isolated page', () => {
+    expect(planThreads('auto', true, 8)).toEqual({ threaded: true, offered: 5, forced: null, note: null });
+    expect(planThreads('auto', true, 4)).toEqual({ threaded: true, offered: 3, forced: null, note: null });
+    expect(planThreads('auto', true, 2)).toEqual({ threaded: false, offered: 1, forced: null, note: 'one thread: the page keeps the second core' });
+    expect(planThreads('auto', true, 1)).toMatchObject({ threaded: false, offered: 1 });
+    expect(planThreads('auto', false, 16)).toEqual({ threaded: false, offered: 1, forced: null, note: 'one thread: the page is not cross-origin isolated' });
+    expect(MAX_THREADS).toBe(5);
+  });
+
+  it("a link's count is taken as it is where isolation allows, and said when it does not", () => {
+    expect(planThreads('2', true, 2)).toEqual({ threaded: true, offered: 2, forced: 2, note: null });
+    expect(planThreads('4', true, 2)).toEqual({ threaded: true, offered: 4, forced: 4, note: null });
+    expect(planThreads('1', true, 8)).toEqual({ threaded: false, offered: 1, forced: 1, note: null });
+    expect(planThreads('4', false, 8)).toMatchObject({ threaded: false, forced: null, note: '4 threads need a cross-origin isolated page (this one is not), so WASM runs on one' });
   });
 });

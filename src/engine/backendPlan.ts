@@ -6,7 +6,7 @@
  * fallback adapter) and WebGL (SwiftShader). Both train 4–15× slower than WASM there
  * (docs/tfjs-facts.md), so a software adapter is skipped unless the user forces it.
  */
-import type { BackendPreference } from '../params/schema';
+import type { BackendPreference, ThreadsChoice } from '../params/schema';
 import type { BackendName } from './protocol';
 
 export const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -143,4 +143,37 @@ export function decideThreads(offered: number, timings: readonly ThreadTiming[])
   if (models.length === 0) return 1;
   const at = (model: string, threads: number) => timings.find((t) => t.model === model && t.threads === threads)?.msPerStep ?? Number.NaN;
   return models.every((m) => at(m, offered) < THREAD_GAIN * at(m, 1)) ? offered : 1;
+}
+
+/** The threaded build's pool sizes add up in its 8 pthread workers (wasmThreads.ts): never more than this. */
+export const MAX_THREADS = 5;
+
+export interface ThreadPlan {
+  /** Start tfjs's threaded build (on one thread; setWasmThreads adds them). */
+  threaded: boolean;
+  /** Auto: the count the calibration times against one thread (1: nothing to time). */
+  offered: number;
+  /** A count the link asks for, set without timing; null for auto. */
+  forced: number | null;
+  /** Why the link's count cannot be had, for the backend's note; null when it can. */
+  note: string | null;
+}
+
+/**
+ * How WASM gets its threads. Threads need cross-origin isolation (SharedArrayBuffer). Automatic:
+ * every logical core but one, up to MAX_THREADS, since the page needs a core to stay smooth (on 2
+ * cores, with the engine on both, one more streamed point cost the page 33.5 ms of main-thread work
+ * instead of about 4); one core spare means nothing to offer, and then the single-threaded build
+ * runs. A count in the link is taken as it is, when isolation allows.
+ */
+export function planThreads(preference: ThreadsChoice, isolated: boolean, cores: number): ThreadPlan {
+  if (preference !== 'auto') {
+    const n = Math.min(MAX_THREADS, Number(preference));
+    if (n <= 1) return { threaded: false, offered: 1, forced: 1, note: null };
+    if (!isolated) return { threaded: false, offered: 1, forced: null, note: `${n} threads need a cross-origin isolated page (this one is not), so WASM runs on one` };
+    return { threaded: true, offered: n, forced: n, note: null };
+  }
+  const offered = isolated ? Math.max(1, Math.min(MAX_THREADS, cores - 1)) : 1;
+  const note = !isolated ? 'one thread: the page is not cross-origin isolated' : offered === 1 ? `one thread: the page keeps ${cores === 2 ? 'the second core' : 'a core'}` : null;
+  return { threaded: offered > 1, offered, forced: null, note };
 }

@@ -4,7 +4,7 @@
  * Only plain numbers, strings and typed arrays travel: never tensors, never whole histories —
  * one curve point (and on 2-D data one picture of the plane) per budget step.
  */
-import type { BackendPreference, Params } from '../params/schema';
+import type { BackendPreference, Params, ThreadsChoice } from '../params/schema';
 import type { DefenseCostTotals } from '../math/defenseCost';
 import type { CalibrationRecord, ThreadTiming } from './backendPlan';
 
@@ -15,6 +15,8 @@ export interface WasmThreadChoice {
   offered: number;
   chosen: number;
   timings: ThreadTiming[];
+  /** The link's count, set without timing. */
+  forced: boolean;
 }
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -150,6 +152,8 @@ export type Command =
       calibrateAll?: boolean;
       /** This browser's last calibration (the page keeps it in localStorage), if any. */
       calibration?: CalibrationRecord | null;
+      /** WASM's threads: 'auto' (the engine times them) or a fixed count. */
+      threads?: ThreadsChoice;
     }
   | { type: 'start'; runId: number; config: ExperimentConfig; /** Ignore cached and shipped weights. */ retrainDefender?: boolean }
   | { type: 'stop'; runId: number }

@@ -107,7 +107,7 @@ function onGpuLost(what: string): void {
 async function init(cmd: Extract<Command, { type: 'init' }>): Promise<BackendName | null> {
   assetsBaseUrl = cmd.assetsBaseUrl;
   try {
-    const choice = await chooseBackend(cmd.backend, cmd.assetsBaseUrl, cmd.calibration ?? null, cmd.calibrateAll ?? false);
+    const choice = await chooseBackend(cmd.backend, cmd.assetsBaseUrl, cmd.calibration ?? null, cmd.calibrateAll ?? false, cmd.threads ?? 'auto');
     post({
       type: 'ready',
       backend: choice.backend,

@@ -23,7 +23,7 @@ export const DEFENSE_SETTINGS: Readonly<Record<DefenseChoice, readonly ParamKey[
  * the bill is shown at (it is recomputed live), and which backend trains (the numbers agree across
  * backends up to float rounding; the page says which one ran).
  */
-const PRESENTATION: ReadonlySet<ParamKey> = new Set<ParamKey>(['theme', 'view', 'backend', 'calibrate', 'price', 'lesson', 'present', 'embed', 'demo']);
+const PRESENTATION: ReadonlySet<ParamKey> = new Set<ParamKey>(['theme', 'view', 'backend', 'calibrate', 'threads', 'price', 'lesson', 'present', 'embed', 'demo']);
 
 const DEFENSE_ONLY: ReadonlySet<ParamKey> = new Set(Object.values(DEFENSE_SETTINGS).flat());
 

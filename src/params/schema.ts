@@ -46,6 +46,9 @@ export type BackendPreference = (typeof BACKENDS)[number];
 
 export const CALIBRATE = ['hardware', 'all'] as const;
 export type CalibrateChoice = (typeof CALIBRATE)[number];
+/** WASM's threads: automatic (every core but one, kept only where faster), or a fixed count. */
+export const THREADS = ['auto', '1', '2', '4'] as const;
+export type ThreadsChoice = (typeof THREADS)[number];
 
 /** The image data sets of the lab. */
 export const IMAGE_DATASETS = ['mnist', 'fashion-mnist'] as const;
@@ -236,6 +239,15 @@ export const PARAMS = {
     default: 'hardware',
     help: 'Which backends the automatic choice times before picking the fastest.',
   } satisfies EnumParamSpec<CalibrateChoice>,
+  threads: {
+    kind: 'enum',
+    urlKey: 'threads',
+    word: 'WASM threads',
+    options: THREADS,
+    optionLabels: { auto: 'WASM threads: automatic (every core but one, if faster)', '1': 'WASM threads: 1', '2': 'WASM threads: 2', '4': 'WASM threads: 4' },
+    default: 'auto',
+    help: 'How many CPU threads WASM trains with. Needs a cross-origin isolated page; threads never change a number, only the speed.',
+  } satisfies EnumParamSpec<ThreadsChoice>,
   seed: {
     kind: 'number',
     urlKey: 'seed',
@@ -558,6 +570,8 @@ export const paramsSchema = z.object({
   dataset: z.enum(DATASETS),
   backend: z.enum(BACKENDS),
   calibrate: z.enum(CALIBRATE),
+  // Optional on input: runs saved before it existed are still read.
+  threads: z.enum(THREADS).default('auto'),
   theme: z.enum(THEMES),
   view: z.enum(VIEWS),
   // Optional on input, like the page settings below: runs saved before it existed are still read.

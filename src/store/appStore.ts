@@ -334,7 +334,7 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
       },
 
       resetAllParams() {
-        set((s) => ({ params: { ...DEFAULT_PARAMS, backend: s.params.backend, calibrate: s.params.calibrate } }));
+        set((s) => ({ params: { ...DEFAULT_PARAMS, backend: s.params.backend, calibrate: s.params.calibrate, threads: s.params.threads } }));
       },
       notices: addNotices([], initialIssues.map((i) => i.message)),
 

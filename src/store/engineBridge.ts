@@ -114,8 +114,8 @@ export function connectEngine(
       hint: 'Reload the page; if it happens again, choose the CPU backend.',
     });
   };
-  const { backend, calibrate } = store.getState().params;
-  worker.postMessage({ type: 'init', assetsBaseUrl, backend, calibrateAll: calibrate === 'all', calibration: calibration.load() });
+  const { backend, calibrate, threads } = store.getState().params;
+  worker.postMessage({ type: 'init', assetsBaseUrl, backend, calibrateAll: calibrate === 'all', calibration: calibration.load(), threads });
   store.setState({ sendCommand: (command) => worker.postMessage(command) });
   return {
     send: (command) => worker.postMessage(command),

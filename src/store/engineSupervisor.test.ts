@@ -167,6 +167,16 @@ describe('the engine supervisor', () => {
     expect(store.getState().runWhenReady).toBe(false);
   });
 
+  it('a new WASM thread count in the settings starts a fresh engine with it, like a new backend', () => {
+    const { store, workers } = setup();
+    store.getState().replaceParams({ ...store.getState().params, threads: '2' });
+    expect(workers).toHaveLength(2);
+    expect(workers[0].terminated).toBe(true);
+    expect(workers[1].sent[0]).toMatchObject({ type: 'init', threads: '2' });
+    // The run the old worker held ends as cancelled.
+    expect(store.getState().run.status).toBe('cancelled');
+  });
+
   it('a GPU lost while idle also replaces the worker, and says so once', () => {
     const { clock, store, workers } = setup();
     store.setState({ run: { ...store.getState().run, status: 'done' } });

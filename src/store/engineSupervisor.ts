@@ -176,7 +176,7 @@ export function runEngine(
       heartbeat = null;
     }
     if (!live && recycleWhenIdle !== null && state.pad.status !== 'loading') clock.setTimeout(recycleIfIdle, 0);
-    if (state.params.backend === prev.params.backend && state.params.calibrate === prev.params.calibrate) return;
+    if (state.params.backend === prev.params.backend && state.params.calibrate === prev.params.calibrate && state.params.threads === prev.params.threads) return;
     clearStopWatch();
     bridge.dispose();
     // A replaced worker takes its run with it.

@@ -52,7 +52,7 @@ describe('engine bridge', () => {
     const store = createAppStore({ ...DEFAULT_PARAMS, backend: 'cpu' });
     const workers: FakeWorker[] = [];
     const stop = runEngine(store, () => { const w = new FakeWorker(); workers.push(w); return w; }, 'http://x/lab/');
-    expect(workers[0].sent).toEqual([{ type: 'init', assetsBaseUrl: 'http://x/lab/', backend: 'cpu', calibrateAll: false, calibration: null }]);
+    expect(workers[0].sent).toEqual([{ type: 'init', assetsBaseUrl: 'http://x/lab/', backend: 'cpu', calibrateAll: false, calibration: null, threads: 'auto' }]);
     expect(store.getState().engine.state).toBe('starting');
     workers[0].emit(ready);
     expect(store.getState().engine).toMatchObject({ state: 'ready', backend: 'wasm' });
