@@ -241,3 +241,33 @@ describe('bench/results.json: many thieves at once', () => {
     expect(r.goals.stackedThieves.met).toBe(worst <= 3);
   });
 });
+
+describe('bench/results.json: the stack against its arithmetic, and WASM threads', () => {
+  it("puts each stack beside its floor: K × one thief I's FLOPs at the same backend's matmul rate, ÷ one thief", () => {
+    const r = read();
+    const floors = (r.goals.stackedThieves as unknown as { arithmeticFloorVsOne: { backend: string; floorMs: number; floorVsOne: number }[] }).arithmeticFloorVsOne;
+    const stacked = r.backends.filter((b) => b.limits?.stack);
+    expect(floors.map((f) => f.backend)).toEqual(stacked.map((b) => b.ran));
+    for (const b of stacked) {
+      const f = floors.find((x) => x.backend === b.ran)!;
+      const s = b.limits!.stack!;
+      expect(f.floorMs).toBeCloseTo((s.k * trainStepFlops('I', r.batch).trainStepFlops) / (b.limits!.matmul.gflops * 1e6), 9);
+      expect(f.floorVsOne).toBeCloseTo(f.floorMs / s.oneMsPerStep, 9);
+    }
+  });
+
+  it('times WASM with the thread count the engine did not choose, and each speed-up is 1 thread ÷ many', () => {
+    const wasm = read().backends.find((b) => b.ran === 'wasm')!;
+    const t = wasm.threads!;
+    expect(t, 'the WASM row has no threads record (the bench page was not cross-origin isolated?)').toBeDefined();
+    expect(t.other.threads).toBe(t.chosen === 1 ? Math.max(2, t.offered) : 1);
+    expect(t.scaling.map((s) => s.model)).toEqual(['defender', 'X', 'A', 'I']);
+    const chosenMs = (m: string) => wasm.results.find((r) => r.model === m)!.msPerStep;
+    const otherMs = (m: string) => t.other.results.find((r) => r.model === m)!.msPerStep;
+    for (const s of t.scaling) {
+      expect(s.oneThreadMs).toBe(t.chosen === 1 ? chosenMs(s.model) : otherMs(s.model));
+      expect(s.threadsMs).toBe(t.chosen === 1 ? otherMs(s.model) : chosenMs(s.model));
+      expect(s.speedup).toBeCloseTo(s.oneThreadMs / s.threadsMs, 9);
+    }
+  });
+});

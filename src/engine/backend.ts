@@ -124,8 +124,7 @@ function describeDevice(backend: BackendName, probes: Probes, threads: number): 
 /**
  * The model the thread calibration times: the smallest net we train (the lesson's thief). Threads
  * make each op wait for workers to wake, a cost small nets feel first: on 2 cores 2 threads sped the
- * conv nets up 1.2–1.4× and thief I 1.13× in the bench, and slowed I (9 → 10 ms) in one start-up
- * calibration (docs/tfjs-facts.md).
+ * conv nets up 1.3–1.7× and thief I by 0.86–1.13× in two bench runs (docs/tfjs-facts.md).
  */
 const THREAD_MODELS = ['I'] as const;
 
