@@ -244,7 +244,7 @@ export const PARAMS = {
     urlKey: 'threads',
     word: 'WASM threads',
     options: THREADS,
-    optionLabels: { auto: 'WASM threads: automatic (every core but one, if faster)', '1': 'WASM threads: 1', '2': 'WASM threads: 2', '4': 'WASM threads: 4' },
+    optionLabels: { auto: 'automatic (cores − 1, if faster)', '1': '1 thread', '2': '2 threads', '4': '4 threads' },
     default: 'auto',
     help: 'How many CPU threads WASM trains with. Needs a cross-origin isolated page; threads never change a number, only the speed.',
   } satisfies EnumParamSpec<ThreadsChoice>,
