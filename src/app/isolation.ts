@@ -11,6 +11,20 @@
 /** Set for this tab once it has reloaded for isolation: never a second time, whatever happens. */
 const RELOADED_KEY = 'model-theft-lab:isolation-reload';
 
+/**
+ * Records the one reload of this tab; false when it has reloaded already, or when the tab cannot
+ * remember it (storage blocked): then it never reloads, so it can never reload in a loop.
+ */
+function markReload(): boolean {
+  try {
+    if (sessionStorage.getItem(RELOADED_KEY) !== null) return false;
+    sessionStorage.setItem(RELOADED_KEY, new Date().toISOString());
+    return sessionStorage.getItem(RELOADED_KEY) !== null;
+  } catch {
+    return false;
+  }
+}
+
 export interface IsolationEnv {
   /** Whether reloading now loses nothing: no input yet, no run. */
   canReload(): boolean;
@@ -30,8 +44,7 @@ export function isolateWithServiceWorker(env: IsolationEnv): void {
     .register(new URL('coi-serviceworker.js', document.baseURI))
     .then(() => navigator.serviceWorker.ready)
     .then(() => {
-      if (touched || !env.canReload() || sessionStorage.getItem(RELOADED_KEY) !== null) return;
-      sessionStorage.setItem(RELOADED_KEY, new Date().toISOString());
+      if (touched || !env.canReload() || !markReload()) return;
       window.location.reload();
     })
     .catch((e: unknown) =>
