@@ -29,7 +29,7 @@ export function isolation(): { isolated: boolean; cores: number } {
  * missing on the host, a stale service worker), Emscripten rethrows the worker's error event in the
  * engine's scope, where it would crash the engine at every restart; or it waits for it forever.
  */
-export const THREADED_START_LIMIT_MS = 20_000;
+const THREADED_START_LIMIT_MS = 20_000;
 
 /** tfjs-backend-wasm registers its backend at this priority. */
 const WASM_PRIORITY = 2;
