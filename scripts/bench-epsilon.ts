@@ -18,7 +18,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadRealDataset } from '../src/data/testing';
-import { epsilonCounterAttack, logitGradientGram, setFastGramStageTimer, type FastGramStage } from '../src/models/counterAttack';
+import { epsilonCounterAttack, logitGradientGram } from '../src/models/counterAttack';
+import { setFastGramStageTimer, type FastGramStage } from '../src/models/gramFast';
 import { loadLayersModelFromDisk, useWasmBackendInNode } from '../src/models/testing';
 
 const MODELS = resolve(import.meta.dirname, '../public/models');

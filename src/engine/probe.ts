@@ -5,8 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/load';
 import { imagesToFloat, valuesPerItem } from '../data/load';
+import { directionAtLabel, directionAtOneHot, softmax64 } from '../math/logitGram';
 import { argmax } from '../math/metrics';
-import { directionAtLabel, directionAtOneHot, logitGradientGram, softmax64 } from '../models/counterAttack';
+import { logitGradientGram } from '../models/counterAttack';
 import type { ProbeResult } from './protocol';
 
 export async function probeQuery(defender: tf.LayersModel, dataset: Dataset, index: number, probeId: number): Promise<ProbeResult> {

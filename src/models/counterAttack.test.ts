@@ -1,16 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normGradientDirection } from '../math/counterAttack';
+import { directionAtLabel, directionAtOneHot, softmax64 } from '../math/logitGram';
 import { argmax } from '../math/metrics';
-import {
-  classLogProbGradientGram,
-  directionAtLabel,
-  directionAtOneHot,
-  epsilonCounterAttack,
-  fastGramUnsupportedReason,
-  logitGradientGram,
-  softmax64,
-} from './counterAttack';
+import { classLogProbGradientGram, epsilonCounterAttack, logitGradientGram } from './counterAttack';
+import { fastGramUnsupportedReason } from './gramFast';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
