@@ -116,8 +116,25 @@ test('stop cancels a run, and a new run starts cleanly after it', async ({ page 
   const budget = page.getByRole('spinbutton', { name: 'Q (query budget) value' });
   await budget.fill('150');
   await budget.press('Enter');
-  await page.getByRole('button', { name: 'Run again' }).click();
+  // The stopped run's sample cards stay in place, dimmed, until the new run's first answers
+  // arrive: the same cards in the frame after the click, not a blank strip drawn anew.
+  const captions = await page.locator('.samples .sample-caption').allTextContents();
+  expect(captions).toHaveLength(8);
+  const starting = await page.evaluate(async () => {
+    const again = document.querySelector<HTMLButtonElement>('.run-buttons button.primary');
+    if (again?.textContent !== 'Run again') throw new Error(`expected the Run again button, got ${again?.textContent}`);
+    again.click();
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const view = document.querySelector('[data-testid="thief-view"]');
+    return {
+      waiting: view?.getAttribute('data-waiting'),
+      captions: [...(view?.querySelectorAll('.samples-waiting .sample-caption') ?? [])].map((e) => e.textContent),
+      hint: view?.querySelector('.hint')?.textContent ?? '',
+    };
+  });
+  expect(starting).toEqual({ waiting: 'true', captions, hint: expect.stringContaining('Dimmed: the last run’s queries') });
   await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('thief-view')).toHaveAttribute('data-waiting', 'false');
   await expect(stale).toHaveCount(0);
   expect(lab.consoleErrors).toEqual([]);
 });
