@@ -7,7 +7,7 @@
  *   (same model, batch, backend), and the defender step's GFLOP/s against a 1024² matmul's;
  * - five consecutive small runs driven like a user (store.replaceParams / startRun): time from
  *   Run to the first curve point, the longest main-thread task, tf.memory() before and after;
- * - the default lesson (#v=1: thief I, Sample, reverse sigmoid, 19,200 queries) once, on the
+ * - the default lesson (today's defaults: thief I, Sample, reverse sigmoid, 19,200 queries) once, on the
  *   backend the app itself picks (the fastest; WASM on a CPU-only machine);
  * - a cold load of the page from a local static server: bytes and time until the β slider moves
  *   the reverse-sigmoid curve, and that no data file is fetched before that;
@@ -35,6 +35,7 @@ import type { BenchResult, EngineEvent, RunSummary, ThroughputResult, WasmThread
 import { trainStepFlops } from '../src/models/flops';
 import { MODEL_SPECS, type ModelId } from '../src/models/registry';
 import { budgetSchedule } from '../src/math/schedule';
+import { LINK_VERSION } from '../src/params/codec';
 import type { BackendRow, BenchFile, LessonRecord, LoadingRecord, LoadingSummary, MemorySnapshot, NativeRecord, RunRecord } from './benchRecord';
 
 const PORT = 4175;
@@ -67,6 +68,12 @@ const DIST = option('dist');
  * `__name(fn, "name")`; functions sent to the page (evaluate, addInitScript) need it defined there.
  */
 const NAME_SHIM = { content: 'globalThis.__name ??= (f) => f;' };
+
+/**
+ * The lab at today's defaults. A link of an earlier version replays that version's defaults (an old
+ * link reproduces its run), so `#v=1` would run the lesson at the reverse sigmoid's old β = 0.8.
+ */
+const LAB = `#v=${LINK_VERSION}`;
 
 /** Installed in every page before its first script: main-thread long tasks, from the first byte on. */
 function longTaskObserver() {
@@ -230,7 +237,7 @@ async function benchBackend(browser: Browser, backend: string, lessonHere: boole
   try {
     await page.addInitScript(NAME_SHIM);
     await page.addInitScript(longTaskObserver);
-    await page.goto(`${URL_BASE}#v=1&backend=${backend}`);
+    await page.goto(`${URL_BASE}${LAB}&backend=${backend}`);
     const engine = await waitForEngine(page);
     const forced = engine.attempts?.find((a) => a.backend === backend);
     if (engine.state !== 'ready' || engine.backend !== backend) {
@@ -267,7 +274,7 @@ async function benchBackend(browser: Browser, backend: string, lessonHere: boole
         const second = await browser.newPage();
         try {
           await second.addInitScript(NAME_SHIM);
-          await second.goto(`${URL_BASE}#v=1&backend=wasm&threads=${many}`);
+          await second.goto(`${URL_BASE}${LAB}&backend=wasm&threads=${many}`);
           await waitForEngine(second);
           again = await command<Extract<EngineEvent, { type: 'bench' }>>(second, benchOther, { key: 'runId', value: 9003 }, 'bench');
         } finally {
@@ -653,13 +660,13 @@ async function main() {
     }
     rows.sort((a, b) => BACKENDS.indexOf(a.requested) - BACKENDS.indexOf(b.requested));
 
-    // The default lesson, as a user gets it: #v=1, the backend the app picks (the fastest it finds).
+    // The default lesson, as a user gets it: today's defaults, the backend the app picks (the fastest it finds).
     if (!flag('no-lesson') && !flag('lesson-all')) {
       const page = await browser.newPage();
       try {
         await page.addInitScript(NAME_SHIM);
         await page.addInitScript(longTaskObserver);
-        await page.goto(`${URL_BASE}#v=1`);
+        await page.goto(`${URL_BASE}${LAB}`);
         const engine = await waitForEngine(page);
         console.log(`default lesson on ${engine.backend} (${engine.device}) …`);
         lesson = await lessonOn(page, engine);
@@ -807,7 +814,7 @@ function report({ date, machine, rows, lesson, lessonNote, loading, native }: Me
       ].join('\n')
     : '';
   const lessonText = lesson
-    ? `default lesson (#v=1: thief I, Sample, reverse sigmoid, 19,200 queries) on ${lesson.backend}: ${lesson.outcome} in ${s1(lesson.wallMs)} (data load ${ms(lesson.dataLoadMs)}, engine ${s1(lesson.engineWallMs)}), first point ${ms(lesson.timeToFirstPointMs)}, defender ${lesson.defenderSource}, longest task ${ms(lesson.longestTaskMs)} (${ms(lesson.longestTaskWhileTrainingMs)} from the defender phase on), tensors ${lesson.memoryBefore.numTensors} → ${lesson.memoryAfter.numTensors}; estimate from the step times ${s1(best ? estimateLessonMs(best.results) : null)}`
+    ? `default lesson (${LAB}: thief I, Sample, reverse sigmoid at today's defaults, 19,200 queries) on ${lesson.backend}: ${lesson.outcome} in ${s1(lesson.wallMs)} (data load ${ms(lesson.dataLoadMs)}, engine ${s1(lesson.engineWallMs)}), first point ${ms(lesson.timeToFirstPointMs)}, defender ${lesson.defenderSource}, longest task ${ms(lesson.longestTaskMs)} (${ms(lesson.longestTaskWhileTrainingMs)} from the defender phase on), tensors ${lesson.memoryBefore.numTensors} → ${lesson.memoryAfter.numTensors}; estimate from the step times ${s1(best ? estimateLessonMs(best.results) : null)}`
     : `default lesson: ${lessonNote || 'see the per-backend rows'}`;
   const goalRows = Object.entries(goals).map(([name, g]) => {
     const m = g.measured;
