@@ -13,14 +13,14 @@ export function ThiefView() {
   // selectSampleStrip memoises per samples array and class-name list: no useMemo needed.
   const strip = selectSampleStrip(samples, names);
   const waiting = strip.length === 0;
-  const starting = useApp((s) => s.run.status === 'running');
+  const running = useApp((s) => s.run.status === 'running');
   // The last strip shown, kept across runs (React's "information from previous renders" pattern).
   const [previous, setPrevious] = useState<SampleCardData[] | null>(null);
   if (!waiting && previous !== strip) setPrevious(strip);
   // Before the first answers, cards of the same size hold the strip's place, so the page does not
   // move when they arrive: blank ones on a fresh page, the last run's (dimmed) while a new run
-  // starts. Redrawing eight blank cards on Run was a quarter of the click's main-thread work.
-  const holding = waiting && starting && previous !== null;
+  // starts. Redrawing eight blank cards on Run was a fifth to a quarter of the run start's main-thread work.
+  const holding = waiting && running && previous !== null;
   const cards = waiting ? (holding ? previous : placeholderSampleStrip()) : strip;
   return (
     <section className="thief-view" aria-labelledby="tv-title" data-testid="thief-view" data-waiting={waiting}>
