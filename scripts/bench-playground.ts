@@ -13,13 +13,12 @@
  * - the longest main-thread task during the run.
  * Goals are reported, never asserted. Writes bench/playground.json.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { budgetSchedule } from '../src/math/schedule';
-import { waitForServer } from './lib/server';
+import { launchChromium, startPreview, waitForServer } from './lib/server';
 
 const PORT = 4176;
 const URL_BASE = `http://127.0.0.1:${PORT}/`;
@@ -112,12 +111,8 @@ async function oneRun(page: Page, steps: number): Promise<PlaygroundRun> {
 }
 
 async function main() {
-  if (await fetch(URL_BASE).then(() => true, () => false)) throw new Error(`port ${PORT} is already serving something: stop it first`);
-  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1', ...(DIST ? ['--outDir', DIST] : [])], { stdio: 'ignore' });
-  const browser = await chromium.launch({
-    executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const server = await startPreview(PORT, DIST);
+  const browser = await launchChromium();
   const runs: PlaygroundRun[] = [];
   const steps = budgetSchedule(BUDGET).length;
   try {
