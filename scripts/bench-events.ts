@@ -75,7 +75,8 @@ async function record(page: Page): Promise<number> {
         s0.replaceParams({ ...s0.params, ...run });
         const events: { type: string; phase?: string }[] = [];
         const off = api.onEngineEvent((e) => {
-          if (e.type !== 'pong') events.push(e);
+          // Heartbeats and frame requests are the engine's talk with the page, not what the page shows.
+          if (e.type !== 'pong' && e.type !== 'frame-request') events.push(e);
           if (e.type === 'done' || e.type === 'error' || e.type === 'cancelled') {
             off();
             w.__recorded = events;

@@ -186,7 +186,7 @@ async function run(page: Page, overrides: Record<string, unknown>, timeoutMs: nu
         };
         const off = api.onEngineEvent((e) => {
           if (!('runId' in e) || e.runId !== runId) return;
-          if (e.type !== 'progress') timeline.push({ at: performance.now(), what: e.type === 'phase' ? `phase ${e.phase}` : e.type });
+          if (e.type !== 'progress' && e.type !== 'frame-request') timeline.push({ at: performance.now(), what: e.type === 'phase' ? `phase ${e.phase}` : e.type });
           if (e.type === 'point') {
             points++;
             firstPoint ??= performance.now() - t0;

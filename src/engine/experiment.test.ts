@@ -75,9 +75,17 @@ describe('runExperiment on real MNIST slices (WASM backend, Node)', () => {
     expect(samples?.type === 'samples' && samples.samples.length).toBe(8);
   });
 
-  it('same config and seed → the same numbers (defender now from the cache)', async () => {
-    const ctx = context();
+  it('same config and seed → the same numbers (defender now from the cache), waiting for the page after each result it shows', async () => {
+    // What the engine had just posted each time it waited for the page to draw.
+    const waitedAfter: string[] = [];
+    const ctx = context({
+      waitForPage: () => {
+        waitedAfter.push(ctx.events.at(-1)!.type);
+        return Promise.resolve();
+      },
+    });
     const again = await runExperiment(CONFIG, ctx);
+    expect(waitedAfter).toEqual(['phase', 'defender', 'samples', ...budgetSchedule(300).map(() => 'point')]);
     expect(again.defenderSource).toBe('cache');
     expect(again.defenderAccuracy).toBe(first.defenderAccuracy);
     expect(points(ctx.events)).toEqual(points(firstEvents));

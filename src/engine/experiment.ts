@@ -117,6 +117,12 @@ export interface RunContext {
   /** Train the defender afresh (and replace the cached one), ignoring cache and shipped weights. */
   retrainDefender?: boolean;
   emit(event: EngineEvent): void;
+  /**
+   * After a result the page shows (the defender's score, the sample strip, a curve point): resolves
+   * once the page has drawn it, or after a short cap, so the frame does not compete with the
+   * training for a core. Absent outside a page (Node scripts, tests): no wait.
+   */
+  waitForPage?(): Promise<void>;
   isCancelled(): boolean;
   /** Lets queued messages (a stop command) in; resolves on the next turn of the event loop. */
   yieldNow(): Promise<void>;
@@ -278,6 +284,8 @@ export async function runExperimentGroup(configs: readonly ExperimentConfig[], c
   try {
     // --- The defender -------------------------------------------------------------------
     phase('defender', 'Loading or training the defender');
+    // The page draws the run's start (Run pressed, the first phase) before the defender loads.
+    await ctx.waitForPage?.();
     const { model: defender, source, notes: defenderNotes } = await getDefender(dataset, config, ctx.store, ctx.shippedDefender, {
       onProgress: (d, t) => progress('defender', d, t),
       onNote: (text) => ctx.emit({ type: 'phase', runId: ctx.runId, phase: 'defender', detail: text, note: true }),
@@ -296,6 +304,7 @@ export async function runExperimentGroup(configs: readonly ExperimentConfig[], c
     const defenderPred = argmaxRows(defenderEvalProbs, k);
     const defenderAccuracy = fractionEqual(defenderPred, evalLabels);
     ctx.emit({ type: 'defender', runId: ctx.runId, source, testAccuracy: defenderAccuracy, trainSteps: defenderTrainingSteps(dataset, defenderEpochs(dataset, config)), notes: defenderNotes });
+    await ctx.waitForPage?.();
 
     // Honest users: the defender's accuracy as seen through each defense setting.
     const protectedN = config.defense === 'epsilon' ? Math.min(evalN, PROTECTED_EVAL_CAP_EPSILON) : evalN;
@@ -456,7 +465,10 @@ export async function runExperimentGroup(configs: readonly ExperimentConfig[], c
         // The ε oracle checks for Stop between its chunks: a stop there must not leave the queries behind.
         try {
           const answers = await oracle.answer(newX);
-          if (previousBudget === 0) ctx.emit({ type: 'samples', runId: ctx.runId, samples: await sampleStrip(newX, answers, pool, dataset, config, k) });
+          if (previousBudget === 0) {
+            ctx.emit({ type: 'samples', runId: ctx.runId, samples: await sampleStrip(newX, answers, pool, dataset, config, k) });
+            await ctx.waitForPage?.();
+          }
           const shared = config.attack !== 'jacobian';
           appendData(data[0], newX, toTargets(answers.original, config, k), shared ? undefined : false);
           for (const [i, arm] of arms.entries()) {
@@ -501,6 +513,7 @@ export async function runExperimentGroup(configs: readonly ExperimentConfig[], c
         arm.points.push({ queries: budget, oracleQueries: arm.oracle.snapshot.queries, undefended, defended: score(1 + i), cost: costOf(arm.oracle) });
       }
       ctx.emit({ type: 'point', runId: ctx.runId, point: arms[0].points.at(-1)! });
+      await ctx.waitForPage?.();
       // Lends the models just trained; with 'fresh' this replaces the previous step's (retired)
       // networks, which the pad used until now and which can only be freed once it no longer has them.
       const live: LiveModels = {

@@ -187,7 +187,9 @@ export type Command =
       /** Classify this test image instead of `pixels` (the pad's "Use a test image"). */
       testIndex?: number;
     }
-  | { type: 'ping'; sentAt: number };
+  | { type: 'ping'; sentAt: number }
+  /** The page has drawn what the engine posted before its frame request `requestId` (see pageFrames.ts). */
+  | { type: 'frame-drawn'; requestId: number };
 
 /**
  * One real query for the ε explainer: the defender's answer y and the ε directions (they do not
@@ -305,6 +307,8 @@ export type EngineEvent =
       threads?: WasmThreadChoice;
     }
   | { type: 'pong'; sentAt: number }
+  /** The engine waits (briefly) for the page to draw the result it just posted: answered by a `frame-drawn` command. */
+  | { type: 'frame-request'; runId: number; requestId: number }
   /** `note`: the detail is something the user should read (why the defender trains live), not a routine step. */
   | { type: 'phase'; runId: number; phase: Phase; detail: string; note?: boolean }
   | { type: 'progress'; runId: number; phase: Phase; done: number; total: number; etaMs: number | null }

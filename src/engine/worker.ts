@@ -18,6 +18,7 @@ import { withWasmThreads } from './wasmThreads';
 import { probeQuery } from './probe';
 import { NoDefenderError, PadClassifier, snapshotThieves, testImage, type ThiefSnapshot } from './classify';
 import { createYield } from './yieldNow';
+import { createFrameGate } from './pageFrames';
 import { watchGpuLoss } from './gpuLoss';
 import { createGramCache } from './gramCache';
 import { createRegionPainter } from './regions';
@@ -174,6 +175,9 @@ function regionsOf(runId: number, data: Dataset, cancelled: () => boolean): (liv
   };
 }
 
+/** The run's results are drawn by the page before training goes on (see pageFrames.ts). */
+const frameGate = createFrameGate(post);
+
 /** The newest start asked for: starts that were waiting for an older run to end give way to it. */
 let newestStart = 0;
 
@@ -221,6 +225,7 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
         shippedDefender: shippedDefenderLoader(assetsBaseUrl),
         retrainDefender,
         emit: post,
+        waitForPage: () => frameGate.waitForPage(runId),
         isCancelled: () => run.cancelled,
         // The pad's requests are answered at the run's checkpoints, never in the middle of a step,
         // and while the run is paused (a pad request wakes the paused checkpoint).
@@ -431,6 +436,9 @@ async function handle(cmd: Command): Promise<void> {
       return;
     case 'ping':
       post({ type: 'pong', sentAt: cmd.sentAt });
+      return;
+    case 'frame-drawn':
+      frameGate.drawn(cmd.requestId);
       return;
     default:
       assertNever(cmd);

@@ -451,11 +451,13 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
             }
             return;
           case 'pong':
+          case 'frame-request':
           case 'bench':
           case 'limits':
           case 'memory':
           case 'heap':
-            // Benchmark results go to whoever asked (scripts/bench.ts), not into the UI state.
+            // Benchmark results go to whoever asked (scripts/bench.ts), not into the UI state; the bridge
+            // answers frame requests.
             return;
           case 'progress':
             if (event.runId !== get().run.runId) return;

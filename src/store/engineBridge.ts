@@ -3,6 +3,7 @@
  * URL (not imported), so no tfjs code ever lands in the page's bundle.
  */
 import type { CalibrationRecord, Command, EngineEvent } from '../engine/protocol';
+import { afterNextFrame } from './afterNextFrame';
 import type { AppStore } from './appStore';
 
 /** The part of a Worker the bridge uses; tests pass a fake that replays scripted events. */
@@ -87,6 +88,11 @@ export function connectEngine(
       return;
     }
     hooks?.heard(event);
+    // The engine waits for this answer before it trains on (see the engine's pageFrames.ts).
+    if (event.type === 'frame-request') {
+      const { requestId } = event;
+      afterNextFrame(() => worker.postMessage({ type: 'frame-drawn', requestId }));
+    }
     if (event.type === 'ready' && event.calibration.how === 'measured' && event.calibration.record) {
       calibration.save(event.calibration.record);
     }
