@@ -126,13 +126,19 @@ test('stop cancels a run, and a new run starts cleanly after it', async ({ page 
     again.click();
     await new Promise((resolve) => requestAnimationFrame(resolve));
     const view = document.querySelector('[data-testid="thief-view"]');
-    return {
+    const defense = () => document.querySelector<HTMLSelectElement>('[data-testid="param-defense"] select')?.disabled;
+    const first = {
       waiting: view?.getAttribute('data-waiting'),
       captions: [...(view?.querySelectorAll('.samples-waiting .sample-caption') ?? [])].map((e) => e.textContent),
       hint: view?.querySelector('.hint')?.textContent ?? '',
+      runDisabled: again.disabled,
+      settingsDisabled: defense(),
     };
+    // The settings grey out in a later frame than the one that shows the run started (two short tasks, not one long one).
+    for (let i = 0; i < 3 && !defense(); i++) await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return { ...first, settingsDisabledLater: defense() };
   });
-  expect(starting).toEqual({ waiting: 'true', captions, hint: expect.stringContaining('Dimmed: the last run’s queries') });
+  expect(starting).toEqual({ waiting: 'true', captions, hint: expect.stringContaining('Dimmed: the last run’s queries'), runDisabled: true, settingsDisabled: false, settingsDisabledLater: true });
   await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   await expect(page.getByTestId('thief-view')).toHaveAttribute('data-waiting', 'false');
   await expect(stale).toHaveCount(0);

@@ -14,6 +14,7 @@ import { PresetMenu } from './PresetMenu';
 import { LessonPanel } from './LessonPanel';
 import { RecordingBar } from './RecordingBar';
 import { useApp } from './storeContext';
+import { useAfterNextFrame } from './useAfterNextFrame';
 
 /** The MLP thief's width and depth, when it is the chosen thief. */
 export function MlpShape() {
@@ -39,7 +40,8 @@ export function ThiefTrainingLength() {
  * cost main-thread time. Each live part below subscribes to just what it shows.
  */
 export function ExperimentPanel() {
-  const running = useApp((s) => s.run.status === 'running');
+  // The settings grey out one frame after Run: the frame that shows the run has started stays short.
+  const running = useAfterNextFrame(useApp((s) => s.run.status === 'running'));
   const defense = useApp((s) => s.params.defense);
   const inLesson = useApp((s) => s.params.lesson > 0);
   const present = useApp((s) => s.params.present === 1);

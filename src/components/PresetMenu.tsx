@@ -8,6 +8,7 @@ import type { DemoChoice } from '../params/schema';
 import { REPLAY_SPEEDS, type ReplaySpeed } from '../store/replay';
 import { StoreContext, useApp } from './storeContext';
 import { usePresetPlayer } from './usePresetPlayer';
+import { useAfterNextFrame } from './useAfterNextFrame';
 
 /**
  * The lab's presets: choosing one sets every control to its share link and plays its recorded
@@ -25,7 +26,7 @@ export function PresetMenu() {
   const setEnum = useApp((s) => s.setEnum);
   const startRun = useApp((s) => s.startRun);
   const engineReady = useApp((s) => s.engine.state === 'ready');
-  const liveRunning = useApp((s) => s.run.status === 'running' && !s.run.replay);
+  const liveRunning = useAfterNextFrame(useApp((s) => s.run.status === 'running' && !s.run.replay));
   const preset = presetById(demo);
   const opened = useRef(false);
 
