@@ -193,6 +193,14 @@ describe('bench/results.json: smooth on a slow machine', () => {
       expect(s.throttled.rate).toBe(4);
       expect(s.throttled.outcome).toBe('done');
       expect(s.throttled.longTaskLog.length === 0 || s.throttled.longestTaskMs >= 50).toBe(true);
+      // Records from 7 Dec 2026 on: three throttled runs, judged on the worst, and the throttle's measured rate.
+      if (s.throttled.runs) {
+        expect(s.throttled.runs).toHaveLength(3);
+        expect(s.throttled.longestTaskMs).toBe(Math.max(...s.throttled.runs.map((t) => t.longestTaskMs)));
+        expect(s.throttled.workPerPointMs).toBe([...s.throttled.runs.map((t) => t.workPerPointMs)].sort((x, y) => x - y)[1]);
+        for (const t of s.throttled.runs) expect(t.outcome).toBe('done');
+        expect(s.throttled.effectiveRate).toBeGreaterThan(2);
+      }
     }
     // The goal is judged on what one more point costs: the slope between the longer runs and the small ones.
     const median = (v: number[]) => [...v].sort((x, y) => x - y)[(v.length - 1) >> 1] / 2 + [...v].sort((x, y) => x - y)[v.length >> 1] / 2;

@@ -36,7 +36,7 @@ import { trainStepFlops } from '../src/models/flops';
 import { MODEL_SPECS, type ModelId } from '../src/models/registry';
 import { budgetSchedule } from '../src/math/schedule';
 import { LINK_VERSION } from '../src/params/codec';
-import type { BackendRow, BenchFile, LessonRecord, LoadingRecord, LoadingSummary, MemorySnapshot, NativeRecord, RunRecord } from './benchRecord';
+import type { BackendRow, BenchFile, LessonRecord, LoadingRecord, LoadingSummary, MemorySnapshot, NativeRecord, RunRecord, ThrottledRun } from './benchRecord';
 
 const PORT = 4175;
 const URL_BASE = `http://127.0.0.1:${PORT}/`;
@@ -53,6 +53,8 @@ const GOALS = { lessonMs: 180_000, longestTaskMs: 50, engineVsBare: 0.9, interac
 const STACK_K = 8;
 /** A slow student laptop: Chromium's CPU throttling of the page (DevTools' Emulation.setCPUThrottlingRate). */
 const THROTTLE = 4;
+/** Throttled runs per backend: the goal is judged on the longest task of all of them. */
+const THROTTLED_RUNS = 3;
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -84,6 +86,21 @@ function longTaskObserver() {
   } catch {
     /* no long-task support: reported as 0 */
   }
+}
+
+/** A fixed piece of the page's own script (median of 15, ms): the throttle's real rate is its ratio. */
+async function busyLoopMs(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const times: number[] = [];
+    for (let r = 0; r < 15; r++) {
+      const t0 = performance.now();
+      let s = 0;
+      for (let i = 0; i < 2e6; i++) s += Math.sqrt(i);
+      (window as unknown as { __sink: number }).__sink = s;
+      times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b)[7];
+  });
 }
 
 type LabWindow = {
@@ -379,18 +396,38 @@ async function benchBackend(browser: Browser, backend: string, lessonHere: boole
     };
     console.log(`  one more streamed point costs the page ${marginal.workPerPointMs.toFixed(1)} ms (${marginal.shortPoints} → ${marginal.points} points)`);
 
-    // 3b. A slow student laptop: the same run with the page's CPU throttled 4× (the worker is not).
+    // 3b. A slow student laptop: the same run with the page's CPU throttled 4× (the worker is not),
+    // THROTTLED_RUNS times: the longest task of one run varies from none to twice the goal.
+    const loopAtFullSpeed = await busyLoopMs(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
     try {
-      const before = await taskMs();
-      const r = await run(page, config, 20 * 60_000);
+      // What the throttle really does to the page's own script, idle (DevTools suspends the main thread
+      // in 200 µs slices, and on a busy machine the slices stretch).
+      const effectiveRate = (await busyLoopMs(page)) / loopAtFullSpeed;
+      const throttledRuns: ThrottledRun[] = [];
+      for (let i = 0; i < THROTTLED_RUNS; i++) {
+        const before = await taskMs();
+        const r = await run(page, config, 20 * 60_000);
+        throttledRuns.push({ outcome: r.outcome, points: r.points, workPerPointMs: ((await taskMs()) - before) / Math.max(1, r.points), longestTaskMs: r.longestTaskMs, longTaskLog: r.longTaskLog });
+        console.log(`  ${THROTTLE}× throttled run ${i + 1}: ${r.outcome}, page work ${throttledRuns[i].workPerPointMs.toFixed(1)} ms per point, long tasks: ${r.longTaskLog.map((t) => `${t.ms} ms after ${t.afterEvent}`).join(', ') || 'none'}`);
+      }
+      const worst = throttledRuns.reduce((a, b) => (b.longestTaskMs > a.longestTaskMs ? b : a));
       row.smoothness = {
         workPerPointMs: median(workPerPoint)!,
         workPerPointEachMs: workPerPoint,
         marginal,
-        throttled: { rate: THROTTLE, outcome: r.outcome, points: r.points, workPerPointMs: ((await taskMs()) - before) / Math.max(1, r.points), longestTaskMs: r.longestTaskMs, longTaskLog: r.longTaskLog },
+        throttled: {
+          rate: THROTTLE,
+          effectiveRate,
+          outcome: throttledRuns.find((t) => t.outcome !== 'done')?.outcome ?? 'done',
+          points: throttledRuns[0].points,
+          workPerPointMs: median(throttledRuns.map((t) => t.workPerPointMs))!,
+          longestTaskMs: worst.longestTaskMs,
+          longTaskLog: worst.longTaskLog,
+          runs: throttledRuns,
+        },
       };
-      console.log(`  ${THROTTLE}× throttled: ${r.outcome}, page work ${row.smoothness.throttled.workPerPointMs.toFixed(1)} ms per point, longest task ${r.longestTaskMs.toFixed(0)} ms`);
+      console.log(`  ${THROTTLE}× throttled (${effectiveRate.toFixed(1)}× on the page's script, idle): longest task ${worst.longestTaskMs.toFixed(0)} ms over ${THROTTLED_RUNS} runs`);
     } finally {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
       await cdp.detach();
@@ -778,10 +815,16 @@ function report({ date, machine, rows, lesson, lessonNote, loading, native }: Me
       each: ran.map((r) => `${r.ran}: ${r.smoothness?.marginal ? `${r.smoothness.marginal.workPerPointMs.toFixed(1)} ms per point (${r.smoothness.marginal.shortPoints} → ${r.smoothness.marginal.points} points)` : '–'}; a whole small run ÷ its points ${r.smoothness ? r.smoothness.workPerPointMs.toFixed(1) : '–'} ms`),
     },
     throttledLongestTaskMs: {
-      goal: `< ${GOALS.throttledLongestTaskMs} ms: no main-thread task that long from Run to done with the page's CPU throttled ${THROTTLE}×, on every backend that ran`,
+      goal: `< ${GOALS.throttledLongestTaskMs} ms: no main-thread task that long from Run to done with the page's CPU throttled ${THROTTLE}×, in any of ${THROTTLED_RUNS} runs, on every backend that ran`,
       measured: ran.every((r) => r.smoothness) ? Math.max(...ran.map((r) => r.smoothness!.throttled.longestTaskMs)) : null,
       met: ran.every((r) => r.smoothness) ? ran.every((r) => r.smoothness!.throttled.longestTaskMs < GOALS.throttledLongestTaskMs) : null,
-      each: ran.map((r) => `${r.ran}: ${r.smoothness ? `${r.smoothness.throttled.longestTaskMs.toFixed(0)} ms, ${r.smoothness.throttled.workPerPointMs.toFixed(1)} ms work per point` : '–'}`),
+      each: ran.map((r) => {
+        const t = r.smoothness?.throttled;
+        if (!t) return `${r.ran}: –`;
+        const perRun = t.runs ? ` (each run: ${t.runs.map((x) => (x.longestTaskMs > 0 ? `${x.longestTaskMs.toFixed(0)} ms` : 'none')).join(', ')})` : '';
+        const rate = t.effectiveRate ? `; the page's script ran ${t.effectiveRate.toFixed(1)}× slower` : '';
+        return `${r.ran}: ${t.longestTaskMs.toFixed(0)} ms${perRun}, ${t.workPerPointMs.toFixed(1)} ms work per point${rate}`;
+      }),
     },
     stackedThieves: {
       goal: `≤ ${GOALS.stackedThieves}: ${STACK_K} thieves I trained as one stack ÷ one thief I, ms per step, on every backend it ran on`,

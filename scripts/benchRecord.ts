@@ -102,8 +102,22 @@ export interface BackendRow {
       /** (median longer run − median small run) ÷ (points − shortPoints). */
       workPerPointMs: number;
     };
-    throttled: { rate: number; outcome: string; points: number; workPerPointMs: number; longestTaskMs: number; longTaskLog: RunRecord['longTaskLog'] };
+    /**
+     * With `runs` (records from 7 Dec 2026 on: 3 runs): `longestTaskMs` and `longTaskLog` are the worst run's,
+     * `workPerPointMs` the median, `effectiveRate` the throttle's measured slow-down of the page's script.
+     * Older records hold one run.
+     */
+    throttled: { rate: number; effectiveRate?: number; outcome: string; points: number; workPerPointMs: number; longestTaskMs: number; longTaskLog: RunRecord['longTaskLog']; runs?: ThrottledRun[] };
   };
+}
+
+/** One run with the page's CPU throttled. */
+export interface ThrottledRun {
+  outcome: string;
+  points: number;
+  workPerPointMs: number;
+  longestTaskMs: number;
+  longTaskLog: RunRecord['longTaskLog'];
 }
 
 export interface LoadingRecord {
