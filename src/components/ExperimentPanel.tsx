@@ -14,7 +14,8 @@ import { PresetMenu } from './PresetMenu';
 import { LessonPanel } from './LessonPanel';
 import { RecordingBar } from './RecordingBar';
 import { useApp } from './storeContext';
-import { useAfterNextFrame } from './useAfterNextFrame';
+import { useAppAfterNextFrame } from './useAppAfterNextFrame';
+import { selectRunning } from '../store/runStatus';
 
 /** The MLP thief's width and depth, when it is the chosen thief. */
 export function MlpShape() {
@@ -41,7 +42,7 @@ export function ThiefTrainingLength() {
  */
 export function ExperimentPanel() {
   // The settings grey out one frame after Run: the frame that shows the run has started stays short.
-  const running = useAfterNextFrame(useApp((s) => s.run.status === 'running'));
+  const running = useAppAfterNextFrame(selectRunning);
   const defense = useApp((s) => s.params.defense);
   const inLesson = useApp((s) => s.params.lesson > 0);
   const present = useApp((s) => s.params.present === 1);

@@ -8,7 +8,8 @@ import type { DemoChoice } from '../params/schema';
 import { REPLAY_SPEEDS, type ReplaySpeed } from '../store/replay';
 import { StoreContext, useApp } from './storeContext';
 import { usePresetPlayer } from './usePresetPlayer';
-import { useAfterNextFrame } from './useAfterNextFrame';
+import { useAppAfterNextFrame } from './useAppAfterNextFrame';
+import { selectLiveRunning } from '../store/runStatus';
 
 /**
  * The lab's presets: choosing one sets every control to its share link and plays its recorded
@@ -26,7 +27,7 @@ export function PresetMenu() {
   const setEnum = useApp((s) => s.setEnum);
   const startRun = useApp((s) => s.startRun);
   const engineReady = useApp((s) => s.engine.state === 'ready');
-  const liveRunning = useAfterNextFrame(useApp((s) => s.run.status === 'running' && !s.run.replay));
+  const liveRunning = useAppAfterNextFrame(selectLiveRunning);
   const preset = presetById(demo);
   const opened = useRef(false);
 

@@ -2,12 +2,13 @@ import { useId, useState } from 'react';
 import { version } from '../../package.json';
 import { makeRecording, parseRecording, recordingFileName } from '../store/recordedRun';
 import { useApp, useAppStore } from './storeContext';
-import { useAfterNextFrame } from './useAfterNextFrame';
+import { useAppAfterNextFrame } from './useAppAfterNextFrame';
+import { selectLiveRunning } from '../store/runStatus';
 
 /** Saves the finished run on screen as a JSON file, and opens one saved here or elsewhere. */
 export function RecordingBar() {
   // Narrow slices: the run object changes with every engine event, and this bar shows none of them.
-  const liveRunning = useAfterNextFrame(useApp((s) => s.run.status === 'running' && !s.run.replay));
+  const liveRunning = useAppAfterNextFrame(selectLiveRunning);
   const canSave = useApp((s) => s.run.status === 'done' && s.run.summary !== null && s.run.defender !== null && s.run.config !== null);
   const playRecording = useApp((s) => s.playRecording);
   const store = useAppStore();
