@@ -16,14 +16,13 @@
  * --report-only run nothing: build the report from the kept runs (with --resume), missing runs counted.
  * Needs `npm run build` first (the npm script does it).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { waitForServer } from './lib/server';
+import { launchChromium, startPreview, waitForServer } from './lib/server';
 import { mergeReports } from './lib/mergeReports';
 import { readRunFolder, readRunRecords } from './lib/runRecords';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { reproductionPlan, type PlannedRun } from '../src/reproduction/plan';
 import { buildReport, type ReproductionReport, type RunRecord } from '../src/reproduction/report';
 import { reportMarkdown } from '../src/reproduction/markdown';
@@ -120,11 +119,9 @@ async function main() {
       `${parallel} page(s); estimated ${mmss((estimate * 1000) / parallel)} on a 2-core machine`,
   );
 
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1', '--outDir', dist], { stdio: 'ignore' });
-  const browser = await chromium.launch({
-    executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  // vite's own entry (not npx, whose kill() left the server running after the reproduction ended).
+  const server = await startPreview(PORT, dist);
+  const browser = await launchChromium(['--disable-quic']);
   const t0 = Date.now();
   let engineInfo: PageProgress['engine'] = { state: 'unknown' };
   try {

@@ -7,10 +7,9 @@
  *
  *   npm run soak                 → bench/soak.json and a table on stdout
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { waitForServer } from './lib/server';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Browser, Page } from '@playwright/test';
+import { launchChromium, startPreview, waitForServer } from './lib/server';
 
 const PORT = 4179;
 const URL_BASE = `http://127.0.0.1:${PORT}/`;
@@ -95,12 +94,8 @@ async function processMemory(browser: Browser): Promise<{ rendererMB: number | n
 }
 
 async function main() {
-  if (await fetch(URL_BASE).then(() => true, () => false)) throw new Error(`port ${PORT} is already serving something: stop it first`);
-  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
-  const browser = await chromium.launch({
-    executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-precise-memory-info'],
-  });
+  const server = await startPreview(PORT);
+  const browser = await launchChromium(['--disable-quic', '--enable-precise-memory-info']);
   const rows: SoakRow[] = [];
   try {
     await waitForServer(URL_BASE);
