@@ -36,3 +36,57 @@ test('the Reproduce view shows the committed report and runs an experiment live 
   // The lab shows the last run (the one the Reproduce tab just made), so its button offers to run again.
   await expect(page.getByRole('button', { name: /Run the theft|Run again/ })).toBeVisible();
 });
+
+/** The page's own stores, as the reproduction script reads them. */
+type Lab = {
+  __modelTheftLab: {
+    store: {
+      getState(): { run: { runId: number; status: string; points: unknown[]; summary: Record<string, unknown> | null }; startRun(opts: { config: unknown }): number | null };
+      subscribe(listener: (s: { run: { runId: number; status: string } }) => void): () => void;
+    };
+    reproduce: { getState(): { queue: { key: string; config: unknown }[]; results: Record<string, { points: unknown[]; summary: Record<string, unknown> }> } };
+  };
+};
+
+/** A summary without what depends on how the run was scheduled (wall time, pass size, tensor counts, where the defender came from). */
+function numbers(summary: Record<string, unknown>) {
+  const scheduling = new Set(['wallMs', 'group', 'numTensorsBefore', 'numTensorsAfter', 'defenderSource']);
+  return Object.fromEntries(Object.entries(summary).filter(([key]) => !scheduling.has(key)));
+}
+
+test('the grid search trains its β, γ settings in one pass, each with exactly the numbers of its own run', async ({ page }) => {
+  test.setTimeout(180_000);
+  const lab = new LabPage(page);
+  await lab.open('#v=1&view=reproduce&backend=wasm');
+  await lab.waitForBackend();
+  await page.getByTestId('experiment-rs-mnist-grid').getByRole('button', { name: /Run this experiment here \(3 runs, quick\)/ }).click();
+  await expect(page.getByTestId('repro-progress')).toContainText('runs 1–3 of 3, 3 β, γ settings in one pass');
+  await expect(page.getByTestId('report-source')).toContainText('Showing a live quick report from the 3 run', { timeout: 150_000 });
+  const { queue, results } = await page.evaluate(() => (window as unknown as Lab).__modelTheftLab.reproduce.getState());
+  const records = queue.map((r) => results[r.key]);
+  // One pass: its wall time in every record, the pass's size beside it; one undefended thief, three defended ones.
+  expect(records.map((r) => r.summary.group)).toEqual([3, 3, 3]);
+  expect(new Set(records.map((r) => r.summary.wallMs)).size).toBe(1);
+  const finals = records.map((r) => r.summary.final as { undefended: unknown; defended: { accuracy: number } });
+  expect(new Set(finals.map((f) => JSON.stringify(f.undefended))).size).toBe(1);
+  expect(new Set(finals.map((f) => f.defended.accuracy)).size).toBeGreaterThan(1);
+
+  // The second setting alone, as the lab runs it: the same curve and summary to the last digit.
+  const alone = await page.evaluate(async (config) => {
+    const app = (window as unknown as Lab).__modelTheftLab.store;
+    const runId = app.getState().startRun({ config });
+    await new Promise<void>((resolve) => {
+      const stop = app.subscribe((s) => {
+        if (s.run.runId === runId && s.run.status !== 'running') {
+          stop();
+          resolve();
+        }
+      });
+    });
+    return app.getState().run;
+  }, queue[1].config);
+  expect(alone.status).toBe('done');
+  expect(alone.points).toEqual(records[1].points);
+  expect(numbers(alone.summary!)).toEqual(numbers(records[1].summary));
+  expect(lab.consoleErrors).toEqual([]);
+});

@@ -23,10 +23,10 @@ import { launchChromium, startPreview, waitForServer } from './lib/server';
 import { mergeReports } from './lib/mergeReports';
 import { readRunFolder, readRunRecords } from './lib/runRecords';
 import type { Page } from '@playwright/test';
-import { reproductionPlan, type PlannedRun } from '../src/reproduction/plan';
+import { planPasses, reproductionPlan, type PlannedRun } from '../src/reproduction/plan';
 import { buildReport, type ReproductionReport, type RunRecord } from '../src/reproduction/report';
 import { reportMarkdown } from '../src/reproduction/markdown';
-import { estimatedSeconds } from '../src/reproduction/scale';
+import { estimatedPassSeconds } from '../src/reproduction/scale';
 
 const PORT = 4176;
 const URL_BASE = `http://127.0.0.1:${PORT}/`;
@@ -66,7 +66,7 @@ type LabWindow = {
         status: string;
         index: number;
         queue: PlannedRun[];
-        current: PlannedRun | null;
+        pass: PlannedRun[];
         etaMs: number | null;
         error: string | null;
         results: Record<string, RunRecord>;
@@ -80,16 +80,22 @@ type LabWindow = {
 const mmss = (ms: number | null) => (ms === null ? '?' : `${Math.floor(ms / 60000)} min ${String(Math.round((ms % 60000) / 1000)).padStart(2, '0')} s`);
 
 /** Longest-processing-time-first split of the runs over the pages. */
+/**
+ * The runs spread over n pages by estimated cost, a shared pass (reproduction/plan.ts planPasses)
+ * kept on one page so its runs still train together.
+ */
 function shard(runs: PlannedRun[], n: number): PlannedRun[][] {
-  const shards = Array.from({ length: n }, () => ({ runs: [] as PlannedRun[], cost: 0 }));
-  const byCost = runs.map((r, i) => ({ r, i, c: estimatedSeconds(r.config) })).sort((a, b) => b.c - a.c);
-  for (const { r, i, c } of byCost) {
+  const shards = Array.from({ length: n }, () => ({ passes: [] as { runs: PlannedRun[]; order: number }[], cost: 0 }));
+  const byCost = planPasses(runs)
+    .map((pass, order) => ({ pass, order, cost: estimatedPassSeconds(pass.map((r) => r.config)) }))
+    .sort((a, b) => b.cost - a.cost);
+  for (const { pass, order, cost } of byCost) {
     const target = shards.reduce((best, s) => (s.cost < best.cost ? s : best));
-    target.runs.push({ ...r, ...{ order: i } });
-    target.cost += c;
+    target.passes.push({ runs: pass, order });
+    target.cost += cost;
   }
   // Within a page, keep the plan's order (cheap, widely used runs first).
-  return shards.map((s) => s.runs.sort((a, b) => (a as unknown as { order: number }).order - (b as unknown as { order: number }).order).map(({ key, config }) => ({ key, config })));
+  return shards.map((s) => s.passes.sort((a, b) => a.order - b.order).flatMap((p) => p.runs));
 }
 
 async function openLab(page: Page, hash: string) {
@@ -113,7 +119,7 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const results: Record<string, RunRecord> = resume ? { ...readRunFolder(join(outDir, 'runs')), ...readRunRecords(partialPath) } : {};
   const todo = reportOnly ? [] : runs.filter((r) => !results[r.key]);
-  const estimate = todo.reduce((a, r) => a + estimatedSeconds(r.config), 0);
+  const estimate = planPasses(todo).reduce((a, pass) => a + estimatedPassSeconds(pass.map((r) => r.config)), 0);
   console.log(
     `${plan.mode} reproduction: ${experiments.length} experiments, ${runs.length} runs (${runs.length - todo.length} kept from before), ` +
       `${parallel} page(s); estimated ${mmss((estimate * 1000) / parallel)} on a 2-core machine`,
@@ -149,7 +155,7 @@ async function main() {
         pages.map(({ page }) =>
           page.evaluate(() => {
             const s = (window as unknown as LabWindow).__modelTheftLab.reproduce.getState();
-            return { status: s.status, index: s.index, total: s.queue.length, current: s.current?.key ?? null, etaMs: s.etaMs, error: s.error, results: s.results };
+            return { status: s.status, index: s.index, total: s.queue.length, current: s.pass.length > 1 ? `${s.pass[0].key} (+${s.pass.length - 1} in the same pass)` : (s.pass[0]?.key ?? null), etaMs: s.etaMs, error: s.error, results: s.results };
           }),
         ),
       );

@@ -22,30 +22,13 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseHash, toHash } from '../src/params/codec';
-import { groupProblem } from '../src/engine/experiment';
-import type { ExperimentConfig } from '../src/engine/protocol';
+import { cutIntoPasses } from '../src/params/runGroups';
 import { startNodeEngine } from './lib/nodeEngine';
 import { readRunRecords as readRecords } from './lib/runRecords';
 
 /** What the records say about where they were made (the report prints it beside the runs). */
 const MADE_BY = 'Node (scripts/run-runs.ts, the same engine code on tfjs-backend-wasm)';
 const madeInGroup = (n: number) => `${MADE_BY}, in one pass with ${n - 1} other β, γ setting${n === 2 ? '' : 's'} (wall time: the pass's)`;
-
-/** The todo list cut into passes: up to `size` configs that differ only in β and γ, in list order; the rest alone. */
-function passes(configs: ExperimentConfig[], size: number): ExperimentConfig[][] {
-  if (size <= 1) return configs.map((c) => [c]);
-  const byRest = new Map<string, ExperimentConfig[]>();
-  for (const c of configs) {
-    const rest = JSON.stringify({ ...c, beta: 0, gamma: 0 });
-    byRest.set(rest, [...(byRest.get(rest) ?? []), c]);
-  }
-  const out: ExperimentConfig[][] = [];
-  for (const same of byRest.values()) {
-    if (groupProblem(same.slice(0, 2))) out.push(...same.map((c) => [c]));
-    else for (let i = 0; i < same.length; i += size) out.push(same.slice(i, i + size));
-  }
-  return out;
-}
 
 async function main() {
   const args = process.argv.slice(2);
@@ -73,7 +56,7 @@ async function main() {
   const engine = await startNodeEngine();
   const t0 = performance.now();
   let done = 0;
-  for (const pass of passes(todo, groupSize)) {
+  for (const pass of cutIntoPasses(todo, (c) => c, groupSize)) {
     const fresh = pass.filter((config) => {
       const key = toHash(config);
       const elsewhere = skipIn.some((file) => readRecords(file)[key]);

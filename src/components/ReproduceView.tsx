@@ -15,6 +15,7 @@ import { GridHeatmap } from './charts/GridHeatmap';
 import { TradeoffChart } from './charts/TradeoffChart';
 import { VerdictIcon } from './VerdictIcon';
 import { useReproduce, useReproduceContext } from './reproduceContext';
+import { describePass } from '../store/reproduce';
 import { useApp } from './storeContext';
 
 
@@ -88,7 +89,7 @@ function ReproduceControls() {
   const queue = useReproduce((s) => s.queue);
   const etaMs = useReproduce((s) => s.etaMs);
   const error = useReproduce((s) => s.error);
-  const current = useReproduce((s) => s.current);
+  const pass = useReproduce((s) => s.pass);
   // Slices of the run, not the run object, which every engine event replaces: the chart's data is
   // memoised per points array, so only a new point redraws it.
   const phaseDetail = useApp((s) => s.run.phaseDetail);
@@ -115,8 +116,7 @@ function ReproduceControls() {
         <div className="repro-progress" role="status" data-testid="repro-progress">
           <progress max={queue.length} value={index} />
           <span>
-            run {Math.min(index + 1, queue.length)} of {queue.length}
-            {current ? `: ${current.key || 'the default lesson'}` : ''} · {phaseDetail || 'starting'} · about {formatDuration(etaMs)} left
+            {describePass({ index, pass, queue })} · {phaseDetail || 'starting'} · about {formatDuration(etaMs)} left
           </span>
         </div>
       )}

@@ -19,6 +19,7 @@ import { budgetSchedule } from '../math/schedule';
 import { fgsm, jacobianStep } from '../models/adversarial';
 import { buildModel, MODEL_SPECS, type ModelId } from '../models/registry';
 import type { ThiefOptimizerChoice } from '../params/schema';
+import { groupProblem } from '../params/runGroups';
 import { createOptimizer, mseOnProbabilities, predictProbabilities, softCrossEntropy } from '../models/training';
 import { invertAnswers, sameDefenseLayerLoss, trainInversionMlp } from '../models/defenseAware';
 import { separatePack, stackedPack, type ThiefPack } from './thiefPack';
@@ -28,11 +29,13 @@ import { Oracle } from './oracle';
 import type { GramCache } from './gramCache';
 import { costOf, fractionEqual, queryImages, sampleStrip, toTargets } from './queries';
 export { cleanAnswers } from './queries';
+export type { GroupRun } from './protocol';
 import type {
   BackendName,
   CurvePoint,
   EngineEvent,
   ExperimentConfig,
+  GroupRun,
   Phase,
   RunSummary,
   ThiefScore,
@@ -207,32 +210,9 @@ interface Arm {
   points: CurvePoint[];
 }
 
-/** What a group run gives per defense setting: the run summary and curve a run of that setting alone gives. */
-export interface GroupRun {
-  config: ExperimentConfig;
-  summary: RunSummary;
-  points: CurvePoint[];
-}
 
 /**
- * Whether `configs` may run as one group: the same run but for the reverse sigmoid's β and γ, and
- * an attack whose thieves all ask the same queries and learn from the answers alone (not
- * Jacobian, which grows each thief's own set; not the inversion MLP or the same-defense-layer
- * loss, which depend on the defense's setting). Returns why not, or null.
- */
-export function groupProblem(configs: readonly ExperimentConfig[]): string | null {
-  if (configs.length === 0) return 'no configs';
-  if (configs.length === 1) return null;
-  const base = configs[0];
-  if (base.defense !== 'reverse-sigmoid') return `a group varies the reverse sigmoid's β and γ; the defense is ${base.defense}`;
-  if (base.attack === 'jacobian' || base.attack === 'inversion' || base.attack === 'rs-layer') return `the ${base.attack} attack depends on each thief's own queries or on the defense's setting`;
-  const rest = (c: ExperimentConfig) => JSON.stringify({ ...c, beta: 0, gamma: 0 });
-  const bad = configs.find((c) => rest(c) !== rest(base));
-  return bad ? 'the configs differ in more than β and γ' : null;
-}
-
-/**
- * One run (runExperiment) for each config of a group that differs only in β and γ (groupProblem),
+ * One run (runExperiment) for each config of a group that differs only in β and γ (params/runGroups.ts),
  * sharing everything the settings do not change: the defender, its answers to the same queries,
  * and the undefended thief, trained once. The defended thieves (one per setting) and the
  * undefended one train side by side on the same batches, as one stack where the thief is an MLP

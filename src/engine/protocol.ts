@@ -142,6 +142,13 @@ export interface RunSummary {
   numTensorsAfter: number;
 }
 
+/** A run trained in one pass with others (engine/experiment.ts runExperimentGroup): its own summary and curve. */
+export interface GroupRun {
+  config: ExperimentConfig;
+  summary: RunSummary;
+  points: CurvePoint[];
+}
+
 export type Command =
   | {
       type: 'init';
@@ -155,7 +162,18 @@ export type Command =
       /** WASM's threads: 'auto' (the engine times them) or a fixed count. */
       threads?: ThreadsChoice;
     }
-  | { type: 'start'; runId: number; config: ExperimentConfig; /** Ignore cached and shipped weights. */ retrainDefender?: boolean }
+  | {
+      type: 'start';
+      runId: number;
+      config: ExperimentConfig;
+      /** Ignore cached and shipped weights. */
+      retrainDefender?: boolean;
+      /**
+       * Runs that differ from `config` only in β and γ (params/runGroups.ts), trained in the same
+       * pass; the run's events speak for `config`, and 'done' brings their results too.
+       */
+      alongside?: ExperimentConfig[];
+    }
   | { type: 'stop'; runId: number }
   /** Hold the run at its next checkpoint (between training steps) until `resume`; `stop` still works. */
   | { type: 'pause'; runId: number }
@@ -320,7 +338,7 @@ export type EngineEvent =
   | { type: 'samples'; runId: number; samples: SampleAnswer[] }
   /** 2-D data sets only, after every budget step: the decision regions and the queries. */
   | { type: 'regions'; runId: number; frame: RegionsFrame }
-  | { type: 'done'; runId: number; summary: RunSummary }
+  | { type: 'done'; runId: number; summary: RunSummary; /** The results of the start command's `alongside` runs, in its order. */ alongside?: GroupRun[] }
   | { type: 'cancelled'; runId: number; numTensors: number }
   | { type: 'bench'; runId: number; backend: BackendName; threads: number; results: BenchResult[]; numTensorsBefore: number; numTensorsAfter: number }
   | { type: 'limits'; runId: number; backend: BackendName; throughput: ThroughputResult[]; matmul: MatmulResult; stack: StackResult | null; numTensorsBefore: number; numTensorsAfter: number }

@@ -8,9 +8,10 @@ import { loadDataset, type Dataset } from '../data/load';
 import type { DatasetId } from '../data/manifest';
 import { toyDataset, toyDatasetKey } from '../data/toyDataset';
 import { isToyDataset, paramsSchema } from '../params/schema';
+import { groupProblem } from '../params/runGroups';
 import { chooseBackend, errorText } from './backend';
 import { indexedDbStore, loadExistingDefender, memoryStore, type ModelStore } from './defenderProvider';
-import { CancelledError, runExperiment, type LiveModels } from './experiment';
+import { CancelledError, runExperimentGroup, type LiveModels } from './experiment';
 import { assertNever, type BackendName, type Command, type EngineEvent, type ExperimentConfig } from './protocol';
 import { shippedDefenderLoader } from './shipped';
 import { benchLimits, benchModels } from './bench';
@@ -181,7 +182,7 @@ const frameGate = createFrameGate(post);
 /** The newest start asked for: starts that were waiting for an older run to end give way to it. */
 let newestStart = 0;
 
-async function start(runId: number, rawConfig: unknown, retrainDefender: boolean): Promise<void> {
+async function start(runId: number, rawConfig: unknown, retrainDefender: boolean, rawAlongside: unknown[] = []): Promise<void> {
   newestStart = Math.max(newestStart, runId);
   if (active) {
     active.stop();
@@ -199,6 +200,20 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
     return;
   }
   const config: ExperimentConfig = parsed.data;
+  const alongside: ExperimentConfig[] = [];
+  for (const raw of rawAlongside) {
+    const other = paramsSchema.safeParse(raw);
+    if (!other.success) {
+      post({ type: 'error', runId, phase: 'run', message: `Invalid settings for a run trained alongside: ${other.error.message}`, hint: 'Run the settings one at a time.' });
+      return;
+    }
+    alongside.push(other.data);
+  }
+  const sharing = groupProblem([config, ...alongside]);
+  if (sharing) {
+    post({ type: 'error', runId, phase: 'run', message: `These runs cannot train in one pass: ${sharing}.`, hint: 'Run the settings one at a time.' });
+    return;
+  }
   const run = newActiveRun(runId);
   active = run;
   run.finished = (async () => {
@@ -217,7 +232,7 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
       padClassifier().setThieves(null);
       if (retrainDefender) padClassifier().forgetDefender();
       let thieves: ThiefSnapshot | null = null;
-      const summary = await runExperiment(config, {
+      const [own, ...others] = await runExperimentGroup([config, ...alongside], {
         runId,
         dataset: data,
         backend,
@@ -249,7 +264,7 @@ async function start(runId: number, rawConfig: unknown, retrainDefender: boolean
         },
       });
       padClassifier().setThieves(thieves);
-      post({ type: 'done', runId, summary });
+      post({ type: 'done', runId, summary: own.summary, ...(others.length > 0 ? { alongside: others } : {}) });
     } catch (e) {
       // A lost GPU device fails the operation in flight (a read-back) at once, and its own lost
       // event comes seconds later (2.3 s after destroy() in Chromium here): an error that looks like
@@ -368,7 +383,7 @@ async function handle(cmd: Command): Promise<void> {
       if (!initialised) initialised = init(cmd);
       return;
     case 'start':
-      await start(cmd.runId, cmd.config, cmd.retrainDefender ?? false);
+      await start(cmd.runId, cmd.config, cmd.retrainDefender ?? false, cmd.alongside ?? []);
       return;
     case 'stop':
       if (active && active.runId === cmd.runId) active.stop();

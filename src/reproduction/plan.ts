@@ -4,6 +4,7 @@
  * same engine the lab uses, with the papers' own numbers beside them. Pure data: no tfjs, no React.
  */
 import type { DatasetChoice, Params } from '../params/schema';
+import { cutIntoPasses } from '../params/runGroups';
 import { rsConfig, runKey } from './configs';
 import { EXPERIMENTS } from './experiments';
 import { SCALES, estimatedSeconds, type ReproductionMode, type ReproductionScale } from './scale';
@@ -62,4 +63,16 @@ function orderRuns(runs: PlannedRun[]): PlannedRun[] {
     .map((r, i) => ({ r, i, cost: estimatedSeconds(r.config) }))
     .sort((a, b) => (a.r.key === runKey(rsConfig(SCALES.full, 1)) ? -1 : b.r.key === runKey(rsConfig(SCALES.full, 1)) ? 1 : a.cost - b.cost || a.i - b.i))
     .map((x) => x.r);
+}
+
+/**
+ * Runs that differ only in β and γ (the grid search, the trade-off's settings) share a pass of up
+ * to this many: one defender, one set of queries, one undefended thief, and the defended thieves
+ * side by side (as one stack where they are MLPs). Each still gets exactly its own run's numbers.
+ */
+export const PASS_SIZE = 8;
+
+/** `runs` cut into the passes they train in, in list order (params/runGroups.ts). */
+export function planPasses(runs: readonly PlannedRun[]): PlannedRun[][] {
+  return cutIntoPasses(runs, (r) => r.config, PASS_SIZE);
 }

@@ -125,15 +125,28 @@ export const budgetNote = (b: number) => (b === 19200 ? '19,200 queries as in th
 
 /** Rough cost in seconds on the WASM backend of a 2-core machine, for ETAs and ordering. */
 export function estimatedSeconds(config: Params): number {
-  // AllConv: ~1.5× the defender's step (its stride-2 input gradients use the slow stock WASM kernel).
-  const stepMs: Record<string, number> = { X: 280, Y: 320, A: 150, F: 150, G: 140, H: 45, I: 22, J: 35, K: 40, L: 65, simple: 250, allconv: 190 };
-  const perThief = config.thiefProtocol === 'fresh' ? budgetSchedule(config.budget).length * config.thiefSteps : budgetSteps(config.budget) * config.thiefEpochs;
-  const steps = perThief * 2;
-  const train = (steps * (stepMs[config.substitute] ?? 100)) / 1000;
   const epsQueries = config.defense === 'epsilon' ? config.budget + 500 : 0;
   const epsilon = epsQueries * 0.01;
   const inversion = config.attack === 'inversion' ? 15 : 0;
-  return 8 + train * 1.3 + epsilon + inversion;
+  return 8 + 2 * thiefSeconds(config) + epsilon + inversion;
+}
+
+/** One thief's training, in the same rough seconds. */
+function thiefSeconds(config: Params): number {
+  // AllConv: ~1.5× the defender's step (its stride-2 input gradients use the slow stock WASM kernel).
+  const stepMs: Record<string, number> = { X: 280, Y: 320, A: 150, F: 150, G: 140, H: 45, I: 22, J: 35, K: 40, L: 65, simple: 250, allconv: 190 };
+  const steps = config.thiefProtocol === 'fresh' ? budgetSchedule(config.budget).length * config.thiefSteps : budgetSteps(config.budget) * config.thiefEpochs;
+  return ((steps * (stepMs[config.substitute] ?? 100)) / 1000) * 1.3;
+}
+
+/**
+ * Runs trained in one pass (params/runGroups.ts: they differ only in β and γ): the first run's
+ * cost, and one more thief for each other setting (its defended thief; the defender, the queries
+ * and the undefended thief are shared). An upper bound where the thieves train as one stack.
+ */
+export function estimatedPassSeconds(configs: readonly Params[]): number {
+  if (configs.length === 0) return 0;
+  return estimatedSeconds(configs[0]) + (configs.length - 1) * thiefSeconds(configs[0]);
 }
 
 /** Training steps of one thief over the budget schedule 150, 300, … (batches of 64). */

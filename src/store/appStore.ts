@@ -14,6 +14,7 @@ import type {
   CurveRow,
   DefenderSource,
   EngineEvent,
+  GroupRun,
   Phase,
   ProbeResult,
   ClassifyResult,
@@ -66,6 +67,8 @@ export interface RunState {
   /** 2-D data only: the pictures of the plane, one per budget step so far. */
   regions: RegionsFrame[];
   summary: RunSummary | null;
+  /** The runs trained in the same pass as this one (startRun's `alongside`), once it is done. */
+  alongside: GroupRun[];
   /** `cause`: what the engine said broke (a lost GPU offers to go on with WASM). */
   error: { message: string; hint: string; cause?: 'out-of-memory' | 'gpu-lost' } | null;
   /** The parameters the run was started with (the live ones may have moved since). */
@@ -98,6 +101,7 @@ export const IDLE_RUN: RunState = {
   samples: [],
   regions: [],
   summary: null,
+  alongside: [],
   error: null,
   config: null,
   replay: null,
@@ -145,9 +149,11 @@ export interface AppState {
   sendCommand: ((command: Command) => void) | null;
   /**
    * Starts a run of the current parameters (or of `config`, for the reproduction runner, which
-   * leaves the lab's own settings alone). Returns the runId, or null if the engine is not ready.
+   * leaves the lab's own settings alone). `alongside`: runs that differ from it only in β and γ,
+   * trained in the same pass (the lab shows the first; their results arrive in run.alongside).
+   * Returns the runId, or null if the engine is not ready.
    */
-  startRun(opts?: { retrainDefender?: boolean; config?: Params }): number | null;
+  startRun(opts?: { retrainDefender?: boolean; config?: Params; alongside?: Params[] }): number | null;
   stopRun(): void;
   /**
    * Shows a recorded run in the lab's charts, a budget step at a time, without the worker: the
@@ -268,7 +274,8 @@ export function createAppStore(initial: Params = DEFAULT_PARAMS, initialIssues: 
         const runId = run.runId + 1;
         const config = { ...(opts.config ?? params) };
         set({ run: { ...IDLE_RUN, runId, status: 'running', config } });
-        sendCommand({ type: 'start', runId, config, retrainDefender: opts.retrainDefender ?? false });
+        const alongside = opts.alongside ?? [];
+        sendCommand({ type: 'start', runId, config, retrainDefender: opts.retrainDefender ?? false, ...(alongside.length > 0 ? { alongside } : {}) });
         return runId;
       },
 
@@ -530,7 +537,7 @@ export function reduceRun(run: RunState, event: RunEvent): RunState {
     case 'regions':
       return { ...run, regions: [...run.regions, event.frame] };
     case 'done':
-      return { ...run, status: 'done', paused: false, summary: event.summary, progress: null };
+      return { ...run, status: 'done', paused: false, summary: event.summary, alongside: event.alongside ?? [], progress: null };
     case 'cancelled':
       return { ...run, status: 'cancelled', paused: false, progress: null };
   }

@@ -1,22 +1,24 @@
 /**
- * The reproduction runner: plays a list of planned runs one after another through the lab's own
- * run machinery (so each run streams into the lab's charts like any other), records each finished
- * run, and keeps an ETA. The Reproduce view and `npm run reproduce` (through
+ * The reproduction runner: plays a list of planned runs one pass after another through the lab's
+ * own run machinery (so each pass streams into the lab's charts like any other run), records each
+ * finished run, and keeps an ETA. Runs that differ only in β and γ share a pass (reproduction/plan.ts
+ * planPasses): the lab shows the first, and the engine hands back every run's own numbers. The Reproduce view and `npm run reproduce` (through
  * window.__modelTheftLab.reproduce) drive it. A vanilla zustand store beside the app store.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { reproductionPlan, type PlannedRun } from '../reproduction/plan';
-import { estimatedSeconds, type ReproductionMode } from '../reproduction/scale';
+import { planPasses, reproductionPlan, type PlannedRun } from '../reproduction/plan';
+import { estimatedPassSeconds, type ReproductionMode } from '../reproduction/scale';
 import type { AppStore } from './appStore';
 import type { ReproductionReport, RunRecord } from '../reproduction/report';
 
 export interface ReproduceState {
   mode: ReproductionMode;
   status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
-  /** The runs of the current batch, and how far it got. */
+  /** The runs of the current batch, in the order they run, and how many of them have finished. */
   queue: PlannedRun[];
   index: number;
-  current: PlannedRun | null;
+  /** The runs training now: one, or several β, γ settings in one pass (empty between passes). */
+  pass: PlannedRun[];
   /** Every run finished in this page, by share link. */
   results: Record<string, RunRecord>;
   startedAt: number | null;
@@ -42,13 +44,22 @@ export interface ReproduceState {
 
 export type ReproduceStore = StoreApi<ReproduceState>;
 
+/** Where the batch stands, in words: "run 3 of 30: #v=2&…", or the runs of a shared pass. */
+export function describePass(state: Pick<ReproduceState, 'index' | 'pass' | 'queue'>): string {
+  const { index, pass, queue } = state;
+  const name = (r: PlannedRun) => r.key || 'the default lesson';
+  if (pass.length <= 1) return `run ${Math.min(index + 1, queue.length)} of ${queue.length}${pass.length === 1 ? `: ${name(pass[0])}` : ''}`;
+  return `runs ${index + 1}–${index + pass.length} of ${queue.length}, ${pass.length} β, γ settings in one pass (the chart shows the first: ${name(pass[0])})`;
+}
+
 export function createReproduceStore(app: AppStore, now: () => number = () => Date.now()): ReproduceStore {
   let cancelled = false;
   return createStore<ReproduceState>()((set, get) => {
-    /** Starts one run in the lab and waits for it to end; null if it did not finish. */
-    const playOne = (run: PlannedRun): Promise<RunRecord | { error: string } | null> =>
+    /** Starts one pass in the lab and waits for it to end: a record per run, or null if it did not finish. */
+    const playPass = (pass: PlannedRun[]): Promise<RunRecord[] | { error: string } | null> =>
       new Promise((resolve) => {
-        const runId = app.getState().startRun({ config: run.config });
+        const [first, ...others] = pass;
+        const runId = app.getState().startRun({ config: first.config, alongside: others.map((r) => r.config) });
         if (runId === null) {
           resolve({ error: 'The engine is not ready.' });
           return;
@@ -63,8 +74,16 @@ export function createReproduceStore(app: AppStore, now: () => number = () => Da
           }
           if (r.status === 'running') return;
           unsubscribe();
-          if (r.status === 'done' && r.summary) resolve({ key: run.key, config: run.config, summary: r.summary, points: r.points });
-          else if (r.status === 'error') resolve({ error: r.error?.message ?? 'the run failed' });
+          if (r.status === 'done' && r.summary) {
+            if (r.alongside.length !== others.length) {
+              resolve({ error: `the engine gave ${r.alongside.length + 1} results for a pass of ${pass.length} runs` });
+              return;
+            }
+            resolve([
+              { key: first.key, config: first.config, summary: r.summary, points: r.points },
+              ...others.map((o, i) => ({ key: o.key, config: o.config, summary: r.alongside[i].summary, points: r.alongside[i].points })),
+            ]);
+          } else if (r.status === 'error') resolve({ error: r.error?.message ?? 'the run failed' });
           else resolve(null);
         });
       });
@@ -74,7 +93,7 @@ export function createReproduceStore(app: AppStore, now: () => number = () => Da
       status: 'idle',
       queue: [],
       index: 0,
-      current: null,
+      pass: [],
       results: {},
       startedAt: null,
       etaMs: null,
@@ -90,31 +109,34 @@ export function createReproduceStore(app: AppStore, now: () => number = () => Da
       async runRuns(runs) {
         if (get().status === 'running') return;
         cancelled = false;
-        const todo = runs.filter((r) => !get().results[r.key]);
+        const passes = planPasses(runs.filter((r) => !get().results[r.key]));
         const started = now();
-        const estimates = todo.map((r) => estimatedSeconds(r.config));
+        const estimates = passes.map((p) => estimatedPassSeconds(p.map((r) => r.config)));
         const estTotal = estimates.reduce((a, v) => a + v, 0);
-        set({ status: 'running', queue: todo, index: 0, current: null, startedAt: started, etaMs: estTotal * 1000, error: null });
+        set({ status: 'running', queue: passes.flat(), index: 0, pass: [], startedAt: started, etaMs: estTotal * 1000, error: null });
         let estDone = 0;
-        for (let i = 0; i < todo.length; i++) {
+        let runsDone = 0;
+        for (let i = 0; i < passes.length; i++) {
           if (cancelled) break;
-          set({ index: i, current: todo[i] });
-          const outcome = await playOne(todo[i]);
+          set({ pass: passes[i] });
+          const outcome = await playPass(passes[i]);
           if (outcome === null) {
             cancelled = true;
             break;
           }
           if ('error' in outcome) {
-            set({ status: 'error', current: null, error: `${todo[i].key || '(defaults)'}: ${outcome.error}` });
+            set({ status: 'error', pass: [], error: `${passes[i].map((r) => r.key || '(defaults)').join(', ')}: ${outcome.error}` });
             return;
           }
           estDone += estimates[i];
+          runsDone += outcome.length;
           const elapsed = now() - started;
           // Scale the remaining estimate by how fast this machine has been so far.
           const speed = estDone > 0 ? elapsed / (estDone * 1000) : 1;
-          set((s) => ({ results: { ...s.results, [outcome.key]: outcome }, index: i + 1, etaMs: (estTotal - estDone) * 1000 * speed }));
+          const finished = Object.fromEntries(outcome.map((rec) => [rec.key, rec]));
+          set((s) => ({ results: { ...s.results, ...finished }, index: runsDone, etaMs: (estTotal - estDone) * 1000 * speed }));
         }
-        set({ status: cancelled ? 'cancelled' : 'done', current: null, etaMs: cancelled ? null : 0 });
+        set({ status: cancelled ? 'cancelled' : 'done', pass: [], etaMs: cancelled ? null : 0 });
       },
 
       runAll() {
@@ -130,7 +152,7 @@ export function createReproduceStore(app: AppStore, now: () => number = () => Da
       },
 
       fail(err) {
-        set({ status: 'error', current: null, error: err instanceof Error ? err.message : String(err) });
+        set({ status: 'error', pass: [], error: err instanceof Error ? err.message : String(err) });
       },
 
       cancel() {
