@@ -56,11 +56,14 @@ function numbers(summary: Record<string, unknown>) {
 
 test('the grid search trains its β, γ settings in one pass, each with exactly the numbers of its own run', async ({ page }) => {
   test.setTimeout(180_000);
+  await page.setViewportSize({ width: 390, height: 844 });
   const lab = new LabPage(page);
   await lab.open('#v=1&view=reproduce&backend=wasm');
   await lab.waitForBackend();
   await page.getByTestId('experiment-rs-mnist-grid').getByRole('button', { name: /Run this experiment here \(3 runs, quick\)/ }).click();
   await expect(page.getByTestId('repro-progress')).toContainText('runs 1–3 of 3, 3 β, γ settings in one pass');
+  // On a phone the progress line wraps under its bar instead of widening the page.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await expect(page.getByTestId('report-source')).toContainText('Showing a live quick report from the 3 run', { timeout: 150_000 });
   const { queue, results } = await page.evaluate(() => (window as unknown as Lab).__modelTheftLab.reproduce.getState());
   const records = queue.map((r) => results[r.key]);

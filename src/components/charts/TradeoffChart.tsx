@@ -27,7 +27,7 @@ export const TradeoffChart = memo(function TradeoffChart({ groups, budget, xDoma
             ticks={xTicks}
             tickFormatter={pct}
             stroke="var(--axis)"
-            label={{ value: 'P(M, defense): honest users get the same top class →', position: 'insideBottom', offset: -16, fill: 'var(--muted)' }}
+            label={{ value: 'P(M, defense): top class kept →', position: 'insideBottom', offset: -16, fill: 'var(--muted)' }}
           />
           <YAxis
             type="number"
