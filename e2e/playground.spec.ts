@@ -29,14 +29,17 @@ test('a playground run draws four panels, and moving β redraws the defended ans
   await lab.waitForBackend();
   await runToTheEnd(page, 3);
   const defender = await settledPixels(page, 'region-defender');
+  const defenderDrawnAt = await page.getByTestId('region-defender').getAttribute('data-frame-drawn');
   const before = await settledPixels(page, 'region-answers');
   const beta = lab.slider('β (beta)');
   await beta.focus();
   for (let i = 0; i < 5; i++) await beta.press('ArrowRight');
   const after = await settledPixels(page, 'region-answers');
   expect(after).not.toBe(before);
-  // The defender's own regions did not move: only the answers it hands out did.
+  // The defender's own regions did not move: only the answers it hands out did, and only their
+  // picture was redrawn (a slider step used to replay every picture's fade).
   expect(await settledPixels(page, 'region-defender')).toBe(defender);
+  expect(await page.getByTestId('region-defender').getAttribute('data-frame-drawn')).toBe(defenderDrawnAt);
   await expect(page.getByTestId('regions')).toHaveAttribute('data-frames', '3');
   expect(lab.consoleErrors).toEqual([]);
 });
@@ -65,7 +68,12 @@ test('a shared link reopens the same data and the same regions', async ({ browse
     await lab.open(`${SMALL}&tnoise=0.2`);
     await lab.waitForBackend();
     await runToTheEnd(page, 3);
-    pictures.push([await settledPixels(page, 'region-defender'), await settledPixels(page, 'region-undefended')]);
+    pictures.push([
+      await settledPixels(page, 'region-defender'),
+      await settledPixels(page, 'region-undefended'),
+      // The points lie on their own canvas over the regions: the same queries, drawn the same.
+      await settledPixels(page, 'region-undefended-points'),
+    ]);
     expect(lab.consoleErrors).toEqual([]);
     await page.close();
   }

@@ -13,6 +13,7 @@ import {
   assertNonNegative,
   assertPositive,
   assertProbabilityVector,
+  probabilityRowProblem,
   PROB_ENTRY_SLACK,
 } from './probability';
 
@@ -133,7 +134,8 @@ export function reverseSigmoidBatch(
   }
   const n = probs.length / numClasses;
   for (let i = 0; i < n; i++) {
-    assertProbabilityVector(probs.subarray(i * numClasses, (i + 1) * numClasses), `probs row ${i}`);
+    const problem = probabilityRowProblem(probs, i * numClasses, numClasses);
+    if (problem !== null) throw new RangeError(`probs row ${i}: ${problem}`);
   }
   const out = new Float32Array(probs.length);
   const scratch = new Float64Array(numClasses);

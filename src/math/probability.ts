@@ -14,19 +14,29 @@ export const PROB_SUM_TOLERANCE = 1e-3;
  * and names the offending index, e.g. "probs row 3: entry [7] is NaN".
  */
 export function assertProbabilityVector(v: ArrayLike<number>, what: string): void {
-  if (v.length === 0) throw new RangeError(`${what}: empty probability vector`);
+  const problem = probabilityRowProblem(v, 0, v.length);
+  if (problem !== null) throw new RangeError(`${what}: ${problem}`);
+}
+
+/**
+ * What is wrong with `v[start … start + length)` as a probability vector (the rules of
+ * assertProbabilityVector; indices counted from `start`), or null when nothing is. Allocates
+ * nothing on the good path, so a batch can check every row of a 64 × 64 picture without
+ * building a label or a view per row.
+ */
+export function probabilityRowProblem(v: ArrayLike<number>, start: number, length: number): string | null {
+  if (length === 0) return 'empty probability vector';
   let sum = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (Number.isNaN(x)) throw new RangeError(`${what}: entry [${i}] is NaN`);
-    if (!Number.isFinite(x)) throw new RangeError(`${what}: entry [${i}] is ${x}, not finite`);
-    if (x < 0) throw new RangeError(`${what}: entry [${i}] = ${x} is negative`);
-    if (x > 1 + PROB_ENTRY_SLACK) throw new RangeError(`${what}: entry [${i}] = ${x} exceeds 1`);
+  for (let i = 0; i < length; i++) {
+    const x = v[start + i];
+    if (Number.isNaN(x)) return `entry [${i}] is NaN`;
+    if (!Number.isFinite(x)) return `entry [${i}] is ${x}, not finite`;
+    if (x < 0) return `entry [${i}] = ${x} is negative`;
+    if (x > 1 + PROB_ENTRY_SLACK) return `entry [${i}] = ${x} exceeds 1`;
     sum += x;
   }
-  if (Math.abs(sum - 1) > PROB_SUM_TOLERANCE) {
-    throw new RangeError(`${what}: entries sum to ${sum}, not 1 (tolerance ${PROB_SUM_TOLERANCE})`);
-  }
+  if (Math.abs(sum - 1) > PROB_SUM_TOLERANCE) return `entries sum to ${sum}, not 1 (tolerance ${PROB_SUM_TOLERANCE})`;
+  return null;
 }
 
 /** Throws a RangeError naming `name` unless `value` is finite and ≥ 0. */

@@ -39,11 +39,26 @@ export function defendedPlaneIsStale(plane: DefendedPlane, made: Params | null, 
   return made.defense !== live.defense || DEFENSE_SETTINGS[live.defense].some((k) => made[k] !== live[k]);
 }
 
+/**
+ * Top classes of a picture's answers, kept as long as the answers are: the three captions of a
+ * step share the defender's, and a slider drag re-renders the pictures without new answers.
+ */
+const topClasses = new WeakMap<Float32Array, Int32Array>();
+
+function topClassesOf(probs: Float32Array, k: number): Int32Array {
+  let top = topClasses.get(probs);
+  if (!top) {
+    top = argmaxRows(probs, k);
+    topClasses.set(probs, top);
+  }
+  return top;
+}
+
 /** Share of the plane's cells where `model`'s top class is the defender's (1: the regions are copied exactly). */
 export function planeAgreement(frame: RegionsFrame, model: Float32Array): number {
   const k = frame.numClasses;
-  const a = argmaxRows(frame.defender, k);
-  const b = argmaxRows(model, k);
+  const a = topClassesOf(frame.defender, k);
+  const b = topClassesOf(model, k);
   let same = 0;
   for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
   return a.length === 0 ? 0 : same / a.length;

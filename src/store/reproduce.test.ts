@@ -42,6 +42,7 @@ describe('the reproduction runner’s passes', () => {
   const summaryOf = (accuracy: number) => ({ final: { queries: 300 }, defenderAccuracy: accuracy }) as unknown as RunSummary;
   const pointOf = (accuracy: number): CurvePoint => ({
     queries: 300,
+    oracleQueries: 300,
     undefended: { accuracy: 0.9, agreement: 0.9, loss: 0.3 },
     defended: { accuracy, agreement: accuracy, loss: 1.5 },
     cost: { argmaxUnchanged: 1, cosine: 0.4, mae: 0.17, kl: 3.2, minEntry: 0, meanSum: 1 },

@@ -27,12 +27,17 @@ interface Props {
 
 /**
  * One picture of the plane: the answers as coloured regions (a 64 × 64 image smoothed up to the
- * panel), and points on top. A new picture fades in over FADE_MS, one blend of 16,000 bytes per
- * animation frame; nothing else runs on the page's thread.
+ * panel), and points on a second canvas on top. Both are drawn in animation-frame callbacks, never
+ * in the render's task. A new picture fades in over FADE_MS, one blend of 16,000 bytes per frame;
+ * the points (up to 1,200 marks) are drawn once per set of points, not in every frame of the fade,
+ * and a re-render that brings no new answers (a slider moved) redraws nothing.
  */
 export function RegionCanvas({ title, probs, side, numClasses, points = null, pointStyle = 'dot', testId, caption }: Props) {
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
+  const pointsRef = useRef<HTMLCanvasElement | null>(null);
   const shown = useRef<Uint8ClampedArray | null>(null);
+  const pointsXy = points?.xy ?? null;
+  const pointClasses = points?.classes ?? null;
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -43,8 +48,6 @@ export function RegionCanvas({ title, probs, side, numClasses, points = null, po
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       return;
     }
-    const target = paintRegions(probs, side, numClasses);
-    const from = shown.current && shown.current.length === target.length ? shown.current : null;
     const small = new OffscreenCanvas(side, side);
     const smallCtx = small.getContext('2d');
     if (!smallCtx) return;
@@ -55,42 +58,54 @@ export function RegionCanvas({ title, probs, side, numClasses, points = null, po
       ctx.imageSmoothingEnabled = true;
       ctx.imageSmoothingQuality = 'high';
       ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
-      if (points) drawPoints(ctx, points, pointStyle, canvas.width, canvas.height);
       shown.current = pixels;
     };
-    if (from === null || from === target) {
-      draw(target);
-      canvas.dataset.frameDrawn = String(Date.now());
-      return;
-    }
+    // The first frame paints the target and starts the fade from what was on screen then.
+    let fade: { from: Uint8ClampedArray | null; target: Uint8ClampedArray; start: number } | null = null;
     let raf = 0;
-    const start = performance.now();
     const step = (now: number) => {
-      const t = Math.min(1, (now - start) / FADE_MS);
-      draw(t >= 1 ? target : blendPixels(from, target, t));
+      if (fade === null) {
+        const target = paintRegions(probs, side, numClasses);
+        const from = shown.current && shown.current.length === target.length ? shown.current : null;
+        fade = { from, target, start: now };
+      }
+      const t = fade.from === null ? 1 : Math.min(1, (now - fade.start) / FADE_MS);
+      draw(t >= 1 || fade.from === null ? fade.target : blendPixels(fade.from, fade.target, t));
       if (t < 1) raf = requestAnimationFrame(step);
       else canvas.dataset.frameDrawn = String(Date.now());
     };
     raf = requestAnimationFrame(step);
-    return () => {
-      cancelAnimationFrame(raf);
-      // A newer picture starts from what is on screen, not from where this fade was heading.
-    };
-  }, [probs, side, numClasses, points, pointStyle]);
+    // A newer picture starts from what is on screen, not from where this fade was heading.
+    return () => cancelAnimationFrame(raf);
+  }, [probs, side, numClasses]);
+
+  useEffect(() => {
+    const canvas = pointsRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const raf = requestAnimationFrame(() => {
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      if (pointsXy && pointClasses) drawPoints(ctx, { xy: pointsXy, classes: pointClasses }, pointStyle, canvas.width, canvas.height);
+    });
+    return () => cancelAnimationFrame(raf);
+  }, [pointsXy, pointClasses, pointStyle]);
 
   return (
     <figure className="region-panel">
       {/* Title above and words below the picture: captions of different lengths leave the four pictures level. */}
       <strong className="region-title">{title}</strong>
-      <canvas
-        ref={canvasRef}
-        width={PICTURE}
-        height={PICTURE}
-        data-testid={testId}
-        data-points={points ? points.classes.length : 0}
-        role="img"
-        aria-label={`${title}: ${caption}`}
-      />
+      <div className="region-picture">
+        <canvas
+          ref={canvasRef}
+          width={PICTURE}
+          height={PICTURE}
+          data-testid={testId}
+          data-points={points ? points.classes.length : 0}
+          role="img"
+          aria-label={`${title}: ${caption}`}
+        />
+        <canvas ref={pointsRef} className="region-points" width={PICTURE} height={PICTURE} data-testid={`${testId}-points`} aria-hidden="true" />
+      </div>
       {probs === null && <p className="region-empty">Run the theft to draw the regions.</p>}
       <figcaption className="region-caption">{caption}</figcaption>
     </figure>
