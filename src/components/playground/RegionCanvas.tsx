@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { toPicture } from '../../math/regionGrid';
 import { blendPixels, CLASS_COLOURS, paintRegions } from './heatmap';
 
-/** Pixels of the drawn picture (CSS scales it to the panel's width). */
+/** Pixels of the points' canvas (CSS scales it to the panel's width). */
 const PICTURE = 320;
 /** The cross-fade from one budget step's picture to the next: long enough to see the boundary move. */
 const FADE_MS = 400;
@@ -48,16 +48,10 @@ export function RegionCanvas({ title, probs, side, numClasses, points = null, po
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       return;
     }
-    const small = new OffscreenCanvas(side, side);
-    const smallCtx = small.getContext('2d');
-    if (!smallCtx) return;
     const image = new ImageData(side, side);
     const draw = (pixels: Uint8ClampedArray) => {
       image.data.set(pixels);
-      smallCtx.putImageData(image, 0, 0);
-      ctx.imageSmoothingEnabled = true;
-      ctx.imageSmoothingQuality = 'high';
-      ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
+      ctx.putImageData(image, 0, 0);
       shown.current = pixels;
     };
     // The first frame paints the target and starts the fade from what was on screen then.
@@ -95,10 +89,13 @@ export function RegionCanvas({ title, probs, side, numClasses, points = null, po
       {/* Title above and words below the picture: captions of different lengths leave the four pictures level. */}
       <strong className="region-title">{title}</strong>
       <div className="region-picture">
+        {/* One canvas pixel per cell, smoothed up to the panel by the browser: a 64 × 64 canvas
+            is cheap to hand to the compositor, where a 320 × 320 one scaled up by drawImage cost
+            the page a synchronous GPU flush per picture per frame. */}
         <canvas
           ref={canvasRef}
-          width={PICTURE}
-          height={PICTURE}
+          width={side}
+          height={side}
           data-testid={testId}
           data-points={points ? points.classes.length : 0}
           role="img"
