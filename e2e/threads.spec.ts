@@ -40,6 +40,8 @@ test('with cross-origin isolation WASM offers every core but one, and keeps thre
     engine: (window as unknown as LabWindow).__modelTheftLab.store.getState().engine,
   }));
   expect(isolated).toBe(true);
+  // Adam's update runs as our one-pass kernel on tfjs's heap (the same numbers as tfjs's Adam, fusedAdam.test.ts).
+  expect(engine.device).toContain('one-pass Adam');
   const offered = Math.max(1, Math.min(cores - 1, 5));
   if (offered === 1) {
     // One core spare (2 cores): the page keeps one, the single-threaded build runs, and the status says why.
@@ -65,6 +67,8 @@ test('a link can ask for 2 threads; the threaded build then trains to the same l
   const engine = await page.evaluate(() => (window as unknown as LabWindow).__modelTheftLab.store.getState().engine);
   expect(engine.threads).toEqual({ offered: 2, chosen: 2, timings: [], forced: true });
   await expect(page.getByTestId('backend-status')).toContainText('SIMD, 2 threads');
+  // Adam's one-pass update reaches the threaded build's shared heap too.
+  expect(engine.device).toContain('one-pass Adam');
   await expect(page.getByTestId('param-threads').locator('select')).toHaveValue('2');
 
   const two = await benchWithThreads(page, 2, 7101);

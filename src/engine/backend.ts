@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendPreference, ThreadsChoice } from '../params/schema';
 import { registerWasmConv2DBackpropFilter } from '../models/wasmKernels';
+import { fusedAdamReady } from '../models/fusedAdam';
 import { calibrationCandidates, decideBackend, decideThreads, isSoftwareRenderer, planBackends, planThreads, type CalibrationRecord, type GpuProbe, type Probes, type ThreadTiming } from './backendPlan';
 import { isolation, setWasmThreads, startWasm, wasmThreads } from './wasmThreads';
 import { buildModel } from '../models/registry';
@@ -118,7 +119,8 @@ async function timeTrainStep(modelId: 'defender' | 'I' = 'defender', batch = CAL
 
 function describeDevice(backend: BackendName, probes: Probes, threads: number): string {
   if (backend === 'webgpu' || backend === 'webgl') return `${probes[backend].description}${probes[backend].software ? ' (software)' : ''}`;
-  return backend === 'wasm' ? `CPU via WebAssembly (SIMD, ${threads === 1 ? '1 thread' : `${threads} threads`}, + our conv gradient kernels)` : 'CPU via plain JavaScript';
+  if (backend !== 'wasm') return 'CPU via plain JavaScript';
+  return `CPU via WebAssembly (SIMD, ${threads === 1 ? '1 thread' : `${threads} threads`}, + our conv gradient kernels${fusedAdamReady() ? ', one-pass Adam' : ''})`;
 }
 
 /**

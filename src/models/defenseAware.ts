@@ -6,6 +6,7 @@
  *  - inversion MLP: a K → 5K → 3K → K network learns to map defended answers back to honest ones.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdam } from './fusedAdam';
 
 /**
  * ART clips y to [1e-9, 1 − 1e-9] before s⁻¹, but in float32 1 − 1e-9 rounds to exactly 1, so
@@ -76,7 +77,7 @@ export async function trainInversionMlp(
       tf.layers.dense({ units: k, kernelInitializer: init(3) }),
     ],
   });
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = fusedAdam(1e-3);
   const x = tf.tensor2d(defended, [n, k]);
   const y = tf.tensor2d(honest, [n, k]);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -6,6 +6,7 @@
  * Models come from registry.ts and output LOGITS; softmax / logSoftmax are applied here.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdam } from './fusedAdam';
 import { createRng } from '../math/random';
 import { SHIFTED_GATHER } from './wasmShiftedGather';
 
@@ -67,7 +68,7 @@ export function createOptimizer(kind: OptimizerKind, learningRate: number, momen
   }
   switch (kind) {
     case 'adam':
-      return tf.train.adam(learningRate);
+      return fusedAdam(learningRate);
     case 'rmsprop':
       return tf.train.rmsprop(learningRate);
     case 'sgd':

@@ -22,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { BACKEND, kernelSwap, runWasmKernel, unsupported, type WasmHeapBackend } from './wasmKernelKit';
+import { registerWasmFusedAdam } from './fusedAdam';
 import { registerWasmFastMatMul } from './wasmMatMul';
 import { registerWasmFastMaxPoolGrad } from './wasmMaxPoolGrad';
 import { registerWasmFastSum } from './wasmSum';
@@ -35,8 +36,8 @@ const KERNEL = tf.Conv2DBackpropFilter;
  * `Conv2DBackpropInput` (registerWasmConv2DBackpropInput), the row-copying `GatherV2`
  * (registerWasmFastGather), the XNNPACK-only `BatchMatMul` (registerWasmFastMatMul, in
  * wasmMatMul.ts), the one-pass `MaxPoolGrad` (wasmMaxPoolGrad.ts), the in-place `Sum` over
- * leading axes (wasmSum.ts) and the shifted batch gather (wasmShiftedGather.ts) — the one call
- * every wasm user makes.
+ * leading axes (wasmSum.ts), the shifted batch gather (wasmShiftedGather.ts) and Adam's one-pass
+ * update (fusedAdam.ts) — the one call every wasm user makes.
  *
  * Idempotent: does nothing if the wasm backend already has the kernel (a second call, or a future
  * tfjs-backend-wasm that ships its own). Can be called before or after the wasm backend is
@@ -53,6 +54,7 @@ export function registerWasmConv2DBackpropFilter(): void {
   registerWasmFastMaxPoolGrad();
   registerWasmFastSum();
   registerWasmShiftedGather();
+  registerWasmFusedAdam();
   if (tf.getKernel(KERNEL, BACKEND) != null) return;
   tf.registerKernel({
     kernelName: KERNEL,
