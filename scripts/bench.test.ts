@@ -253,13 +253,16 @@ describe('bench/results.json: many thieves at once', () => {
 describe('bench/results.json: the stack against its arithmetic, and WASM threads', () => {
   it("puts each stack beside its floor: K × one thief I's FLOPs at the same backend's matmul rate, ÷ one thief", () => {
     const r = read();
-    const floors = (r.goals.stackedThieves as unknown as { arithmeticFloorVsOne: { backend: string; floorMs: number; floorVsOne: number }[] }).arithmeticFloorVsOne;
+    const floors = (r.goals.stackedThieves as unknown as { arithmeticFloorVsOne: { backend: string; flopsPerThief: number; floorMs: number; floorVsOne: number }[] }).arithmeticFloorVsOne;
     const stacked = r.backends.filter((b) => b.limits?.stack);
     expect(floors.map((f) => f.backend)).toEqual(stacked.map((b) => b.ran));
     for (const b of stacked) {
       const f = floors.find((x) => x.backend === b.ran)!;
       const s = b.limits!.stack!;
-      expect(f.floorMs).toBeCloseTo((s.k * trainStepFlops('I', r.batch).trainStepFlops) / (b.limits!.matmul.gflops * 1e6), 9);
+      // What a step of I multiplies: 2 · (forward + weight gradients + the input gradients of layers 2–4) · batch.
+      expect(f.flopsPerThief).toBe(trainStepFlops('I', r.batch).computedStepFlops);
+      expect(f.flopsPerThief).toBe(2 * (238_800 + 238_800 + 82_000) * r.batch);
+      expect(f.floorMs).toBeCloseTo((s.k * f.flopsPerThief) / (b.limits!.matmul.gflops * 1e6), 9);
       expect(f.floorVsOne).toBeCloseTo(f.floorMs / s.oneMsPerStep, 9);
     }
   });

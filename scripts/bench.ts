@@ -832,13 +832,16 @@ function report({ date, machine, rows, lesson, lessonNote, loading, native }: Me
       met: stacks.length ? stacks.every((x) => x.stack.stackedVsOne <= GOALS.stackedThieves) : null,
       each: stacks.map((x) => `${x.ran}: ${x.stack.stackedMsPerStep.toFixed(1)} ms as one stack, ${x.stack.separateMsPerStep.toFixed(1)} one by one, ${x.stack.oneMsPerStep.toFixed(1)} one thief → ${x.stack.stackedVsOne.toFixed(2)}× (one by one ${x.stack.separateVsOne.toFixed(2)}×)`),
       /**
-       * The arithmetic alone: the stack's FLOPs (K × one thief's step, src/models/flops.ts) at the rate of
-       * the same backend's 1024² matmul, ÷ one thief's measured step. Above the goal, no batching reaches it there.
+       * The arithmetic alone: the stack's products (K × what one thief's step multiplies, without the
+       * first layer's input gradient that no step computes: src/models/flops.ts computedStepFlops) at the
+       * rate of the same backend's 1024² matmul, ÷ one thief's measured step. Above the goal, no batching
+       * reaches it there.
        */
       arithmeticFloorVsOne: stacks.map((x) => {
         const r = ran.find((b) => b.ran === x.ran)!;
-        const floorMs = (x.stack.k * trainStepFlops('I', BATCH).trainStepFlops) / (r.limits!.matmul.gflops * 1e6);
-        return { backend: x.ran, floorMs, floorVsOne: floorMs / x.stack.oneMsPerStep };
+        const flopsPerThief = trainStepFlops('I', BATCH).computedStepFlops;
+        const floorMs = (x.stack.k * flopsPerThief) / (r.limits!.matmul.gflops * 1e6);
+        return { backend: x.ran, flopsPerThief, floorMs, floorVsOne: floorMs / x.stack.oneMsPerStep };
       }),
     },
     wasmVsNative: {

@@ -27,6 +27,14 @@ describe('trainStepFlops', () => {
     expect(trainStepFlops('I', 64).trainStepFlops).toBe(3 * 2 * 238_800 * 64);
   });
 
+  it('leaves the first layer\'s input gradient out of what a step computes', () => {
+    // I: forward 238,800 MACs, weight gradients 238,800, input gradients 238,800 − 784·200 = 82,000.
+    expect(trainStepFlops('I', 64).computedStepFlops).toBe(2 * (238_800 + 238_800 + 82_000) * 64);
+    // X: its first conv (389,376 MACs) has no input gradient either.
+    const x = trainStepFlops('X', 2);
+    expect(x.computedStepFlops).toBe(x.trainStepFlops - 2 * 389_376 * 2);
+  });
+
   it('pools after every second conv for Simple', () => {
     // 28 → 26 (64) → 24 (64) → pool 12 → 10 (128) → 8 (128) → pool 4: 4·4·128 = 2,048 features
     const macs = trainStepFlops('simple', 1).layerMacs.map((l) => l.macs);
