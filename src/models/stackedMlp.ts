@@ -125,20 +125,16 @@ export class StackedMlp {
     return tf.reshape(this.biases[this.last], [this.k, 1, this.unitsOf(this.last)]);
   }
 
-  /**
-   * The K thieves' logits [K, batch, classes] for inputs of any shape whose rows flatten to the
-   * input size, as dense layers compute them outside training: bias and ReLU fused into each
-   * product, every layer in the dense layers' orientation (the hidden kernels transposed back).
-   */
-  logits(x: tf.Tensor): tf.Tensor3D {
-    return tf.tidy(() => this.logitsWith(this.denseKernels(), x));
-  }
-
   /** The kernels in the dense layers' orientation: layer 0 [in, K·out], later ones [K, in, out]. */
   private denseKernels(): tf.Tensor[] {
     return this.kernels.map((w, l) => (l === this.last ? w : tf.transpose(w, l === 0 ? [1, 0] : [0, 2, 1])));
   }
 
+  /**
+   * The K thieves' logits [K, batch, classes] for inputs of any shape whose rows flatten to the
+   * input size, as dense layers compute them outside training: bias and ReLU fused into each
+   * product, every layer in the dense layers' orientation (`kernels`: denseKernels()).
+   */
   private logitsWith(kernels: tf.Tensor[], x: tf.Tensor): tf.Tensor3D {
     return tf.tidy(() => {
       const n = x.shape[0];
