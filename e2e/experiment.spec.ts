@@ -5,6 +5,12 @@ import { clearMainThread, longest, mainThread, observeMainThread } from './pages
 // A small run through the real worker: shipped MNIST defender (seed 1, 3 epochs), MLP thief I,
 // 150 … 1,200 queries, 2 epochs per step, 200 test images: a few seconds on WASM.
 const SMALL_RUN = '#v=1&sub=I&budget=1200&tep=2&eval=200';
+/**
+ * The same run with 20 thief epochs per budget step: thief I's step is ~5 ms on WASM, so the small run's
+ * last two budget steps (about 60 steps) could end between its second point and a Pause pressed from the
+ * keyboard; with 20 epochs they take ~600 steps, seconds.
+ */
+const PAUSABLE_RUN = '#v=1&sub=I&budget=1200&tep=20&eval=200';
 
 test.beforeEach(async ({ page }) => {
   // Main-thread long tasks, slow input events and layout shifts from the first byte on.
@@ -147,7 +153,7 @@ test('stop cancels a run, and a new run starts cleanly after it', async ({ page 
 
 test('pause holds the run between steps, resume finishes it, reset clears it: all from the keyboard', async ({ page }) => {
   const lab = new LabPage(page);
-  await lab.open(SMALL_RUN);
+  await lab.open(PAUSABLE_RUN);
   await lab.waitForBackend();
   const status = page.getByTestId('run-status');
   const pause = page.getByRole('button', { name: 'Pause' });
