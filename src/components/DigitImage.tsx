@@ -1,18 +1,18 @@
-import { useEffect, useRef } from 'react';
+import { useMemo } from 'react';
+import { greyBmpDataUrl } from '../math/greyBitmap';
 
-/** A 28×28 grey image (0–255, row-major) drawn pixel-exact on a canvas, scaled by CSS. */
-export function DigitImage({ pixels, label, size = 56 }: { pixels: number[]; label: string; size?: number }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    const img = ctx.createImageData(28, 28);
-    for (let i = 0; i < 784; i++) {
-      const v = pixels[i] ?? 0;
-      img.data[i * 4] = img.data[i * 4 + 1] = img.data[i * 4 + 2] = 255 - v;
-      img.data[i * 4 + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
+const SIDE = 28;
+
+/**
+ * A 28×28 grey image (0–255 ink, row-major) shown pixel-exact, dark ink on white, scaled by CSS.
+ * An `<img>` of a small BMP rather than a canvas: a canvas is a compositor layer of its own (and
+ * lifts what overlaps it into more), which every frame of a run then updates.
+ */
+export function DigitImage({ pixels, label, size = 56 }: { pixels: ArrayLike<number>; label: string; size?: number }) {
+  const src = useMemo(() => {
+    const grey = new Uint8ClampedArray(SIDE * SIDE);
+    for (let i = 0; i < grey.length; i++) grey[i] = 255 - (pixels[i] ?? 0);
+    return greyBmpDataUrl(grey, SIDE, SIDE);
   }, [pixels]);
-  return <canvas ref={ref} width={28} height={28} className="digit" style={{ width: size, height: size }} role="img" aria-label={label} />;
+  return <img src={src} width={SIDE} height={SIDE} className="digit" style={{ width: size, height: size }} alt={label} draggable={false} />;
 }
