@@ -9,7 +9,7 @@ import { wasmThreadsFromFiles } from './scripts/lib/viteWasmThreads.ts';
  * headers). Only the build gets it: the dev server injects inline scripts of its own. Each
  * allowance beyond 'self' is there for one reason:
  * - script-src 'wasm-unsafe-eval': compiling the WASM backend's module (no JavaScript eval is allowed);
- * - img-src data: blob:: the favicon and the 28×28 digits (small BMP files) are data: URLs, and the drawing pad's preview is a canvas blob;
+ * - img-src data: blob:: the favicon and the 28×28 digits (small BMP files) are data: URLs; blob: is kept for images the page makes itself;
  * - style-src 'unsafe-inline': React and recharts set style attributes on SVG and HTML elements;
  * - worker-src 'self': the engine worker is a module file from this site.
  * The worker's own requests (data sets, weights, wasm) are same-origin too: connect-src 'self'.
