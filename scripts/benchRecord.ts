@@ -156,6 +156,22 @@ export interface BenchGoal {
   [detail: string]: unknown;
 }
 
+/**
+ * The page's work for one streamed point, replayed (scripts/bench-events.ts): the median of `points`
+ * point events over `replays` replays of one recorded WASM run into an idle page, the reading's own
+ * cost subtracted (ms); a progress update's median beside it.
+ */
+export interface ReplayFigure {
+  file: string;
+  date: string;
+  replays: number;
+  points: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  progressMedianMs: number | null;
+}
+
 /** bench/results.json. */
 /** The native anchor (scripts/bench-native.py): the same nets' training step in PyTorch on the CPU, timed in the same bench run. */
 export type NativeRecord =
