@@ -1,5 +1,6 @@
 import { IMAGE_DATASETS, PARAMS } from '../params/schema';
-import { selectThiefChart } from '../store/thiefChart';
+import { budgetSchedule } from '../math/schedule';
+import { formatCount } from '../store/format';
 import { HeadlineNumbers, ThiefChart, ThiefChartCaption } from './ThiefChart';
 import { EnumSelect } from './controls/EnumSelect';
 import { ParamSlider } from './controls/ParamSlider';
@@ -132,11 +133,12 @@ function ResetAllButton({ disabled }: { disabled: boolean }) {
   );
 }
 
+/** The budget steps of the run on screen (before a run, of the settings): renders when the budget changes, not with each point. */
 function BudgetSteps() {
-  const ticks = useApp((s) => selectThiefChart(s.run, s.params).xTicks);
+  const budget = useApp((s) => (s.run.config ?? s.params).budget);
   return (
     <p className="hint">
-      Budget steps: {ticks.map((q) => q.toLocaleString('en-US')).join(' · ')} {PARAMS.budget.unit}.
+      Budget steps: {budgetSchedule(budget).map(formatCount).join(' · ')} {PARAMS.budget.unit}.
     </p>
   );
 }

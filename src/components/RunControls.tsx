@@ -4,7 +4,7 @@
  */
 import { DEFENSE_SETTINGS } from '../params/runSettings';
 import { PARAMS, type NumberParamKey, type ParamKey } from '../params/schema';
-import { formatDuration } from '../store/format';
+import { formatCount, formatDuration } from '../store/format';
 import { EnumSelect } from './controls/EnumSelect';
 import { ParamSlider } from './controls/ParamSlider';
 import { RetrainDefender } from './RetrainDefender';
@@ -34,7 +34,6 @@ export function DefenseParams() {
 }
 
 // Made once: toLocaleString with options builds a new formatter on every call.
-const COUNT = new Intl.NumberFormat('en-US');
 const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
 /** The query counter and the thief's bill at the API's price (live params: change the price any time). */
@@ -45,7 +44,7 @@ function QueryBill() {
   const bill = (queries / 1000) * price;
   return (
     <p className="bill" data-testid="query-bill">
-      {COUNT.format(queries)} queries answered · the thief&apos;s bill: <strong>{USD.format(bill)}</strong> at ${price}/1,000
+      {formatCount(queries)} queries answered · the thief&apos;s bill: <strong>{USD.format(bill)}</strong> at ${price}/1,000
     </p>
   );
 }

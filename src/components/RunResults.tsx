@@ -1,5 +1,6 @@
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import { headerTitle, type GlossaryId } from '../params/glossary';
+import { formatCount } from '../store/format';
 import { useApp } from './storeContext';
 import './glossary.css';
 
@@ -31,9 +32,10 @@ const descriptionId = (prefix: string, term: HeaderTerm) => `${prefix}-${term}`;
 /**
  * A header that explains itself: the glossary's one line as a mouse tooltip (title), as a
  * popover while it has the keyboard focus (glossary.css draws data-hint), and as its accessible
- * description for screen readers. The visible text stays exactly the children.
+ * description for screen readers. The visible text stays exactly the children. Memoised: the
+ * table re-renders with every streamed point, its eleven headers never change.
  */
-function TermHeader({ term, scope, tip = 'below', prefix, children }: {
+const TermHeader = memo(function TermHeader({ term, scope, tip = 'below', prefix, children }: {
   term: HeaderTerm;
   scope: 'col' | 'row';
   /** Where the focus popover opens: above for a table near the bottom of the scrolling results. */
@@ -47,7 +49,7 @@ function TermHeader({ term, scope, tip = 'below', prefix, children }: {
       {children}
     </th>
   );
-}
+});
 
 /** The latest numbers as a table: thieves side by side, then what the defense cost honest users. */
 export function RunResults() {
@@ -62,7 +64,7 @@ export function RunResults() {
   return (
     <div className="results" data-testid="run-results" data-waiting={!last}>
       <table className="with-row-headers">
-        <caption>{last ? `After ${last.queries.toLocaleString('en-US')} queries` : 'Results appear here after the first budget step'}</caption>
+        <caption>{last ? `After ${formatCount(last.queries)} queries` : 'Results appear here after the first budget step'}</caption>
         <thead>
           <tr>
             <th scope="col">thief trained on</th>

@@ -1,4 +1,5 @@
 import { chartCaption } from '../store/chartCaption';
+import { formatCount } from '../store/format';
 import { selectThiefChart } from '../store/thiefChart';
 import { SubstituteAccuracyChart } from './charts/SubstituteAccuracyChart';
 import { useApp } from './storeContext';
@@ -46,7 +47,7 @@ export function HeadlineNumbers() {
         <dd>{pct(kept ?? last?.cost.argmaxUnchanged)}</dd>
       </div>
       <p className="headline-note">
-        {last ? `agreement with the defender at ${last.queries.toLocaleString('en-US')} queries` : 'agreement with the defender, once a run starts'}
+        {last ? `agreement with the defender at ${formatCount(last.queries)} queries` : 'agreement with the defender, once a run starts'}
       </p>
     </dl>
   );
