@@ -52,9 +52,9 @@ export function DrawingPad() {
   const view = useApp((s) => selectPadView(s.pad, s.run, s.params));
   const finishedRun = useApp((s) => (s.run.status === 'done' ? s.run.runId : -1));
   // While a run trains: one key per budget step, so the pad asks again and the thieves' answers
-  // follow their training. With nothing on the pad there is nothing to ask, and the pad does not
-  // re-render with each point.
-  const runStep = useApp((s) => (s.run.status === 'running' && s.pad.pixels ? `${s.run.runId}:${s.run.points.length}` : ''));
+  // follow their training. With nothing on the pad (no drawing, no test image) there is nothing to
+  // ask (refreshPad asks only about a source), and the pad does not re-render with each point.
+  const runStep = useApp((s) => (s.run.status === 'running' && s.pad.source ? `${s.run.runId}:${s.run.points.length}` : ''));
   const ready = useApp((s) => s.engine.state === 'ready');
   const classifyDrawing = useApp((s) => s.classifyDrawing);
   const classifyTestImage = useApp((s) => s.classifyTestImage);
